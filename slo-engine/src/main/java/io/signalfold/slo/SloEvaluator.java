@@ -154,6 +154,22 @@ public final class SloEvaluator {
     if (!(good >= 0) || !(total >= 0) || Double.isInfinite(good) || Double.isInfinite(total)) {
       return Recorded.INVALID;
     }
+    return add(eventTimeMs, total - good, total, out);
+  }
+
+  /**
+   * Adds a contribution of bad and total events. Either may be zero and {@code bad} may be
+   * negative: the good side of a ratio arriving on its own is {@code (-good, 0)}, its total side
+   * {@code (total, total)}; {@code bad = total - good} adds up across them.
+   */
+  public Recorded recordContribution(long eventTimeMs, double bad, double total, Output out) {
+    if (!(total >= 0) || Double.isInfinite(total) || Double.isNaN(bad) || Double.isInfinite(bad)) {
+      return Recorded.INVALID;
+    }
+    return add(eventTimeMs, bad, total, out);
+  }
+
+  private Recorded add(long eventTimeMs, double bad, double total, Output out) {
     EvaluatorState st = s;
     if (st.lastEvalMs != EvaluatorState.NONE && eventTimeMs <= st.lastEvalMs - c.latenessMs) {
       st.lateEvents++;
@@ -172,7 +188,6 @@ public final class SloEvaluator {
       st.lateEvents++;
       return Recorded.LATE;
     }
-    double bad = total - good;
     addFine(k, bad, total);
     if (!c.statusFromFine) {
       addCoarse(c.coarseIndex(eventTimeMs), bad, total);

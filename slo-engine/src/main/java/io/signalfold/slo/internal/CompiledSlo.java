@@ -198,6 +198,11 @@ public final class CompiledSlo {
     return ceilDiv(t - originMs, fineMs);
   }
 
+  /** End of the fine bucket holding {@code t}: the instant that bucket is evaluated at. */
+  public long bucketEndMs(long t) {
+    return originMs + fineIndex(t) * fineMs;
+  }
+
   /** Coarse bucket of an event stamped {@code t}, same convention. */
   public long coarseIndex(long t) {
     return ceilDiv(t - originMs, coarseMs);
