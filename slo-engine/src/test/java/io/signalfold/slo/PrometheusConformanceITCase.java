@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.signalfold.schema.AlertState;
+import io.signalfold.schema.MetricPoint;
 import io.signalfold.schema.SloAlertKind;
 import io.signalfold.schema.SloAlertSeverity;
 import io.signalfold.schema.SloBurnAlert;
 import io.signalfold.slo.internal.CompiledSlo;
+import io.signalfold.slo.internal.MetricSliExtractor;
+import io.signalfold.slo.internal.SliSample;
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,7 +95,8 @@ class PrometheusConformanceITCase {
       IntToLongFunction bad,
       Map<String, IntToLongFunction> counters,
       String badRate,
-      String totalRate) {}
+      String totalRate,
+      IntFunction<List<MetricPoint>> metricPoints) {}
 
   private static SloDefinition availability(String name) {
     return SloDefinition.builder(name)
@@ -114,7 +119,8 @@ class PrometheusConformanceITCase {
         bad,
         Map.of("http_requests_total", total, "http_request_errors_total", bad),
         "sum(rate(http_request_errors_total[" + PrometheusBurnRateRules.WINDOW + "]))",
-        "sum(rate(http_requests_total[" + PrometheusBurnRateRules.WINDOW + "]))");
+        "sum(rate(http_requests_total[" + PrometheusBurnRateRules.WINDOW + "]))",
+        null);
   }
 
   @Test
@@ -170,10 +176,18 @@ class PrometheusConformanceITCase {
   @Test
   void latencySloFromHistogramBuckets() throws Exception {
     // 1000 requests a minute; 0.1% slower than 200 ms, then 20% for an hour. Objective 99%.
+    // The engine reads OpenTelemetry histogram points (seconds, bounds 0.1 0.2 0.5) through the
+    // stage's metric SLI extraction; Prometheus reads the same buckets as _bucket/_count
+    // counters. The threshold sits on a bucket bound, so no interpolation is involved.
     SloDefinition slo =
         SloDefinition.builder("checkout-latency")
             .service("checkout")
-            .sli(new Sli.Latency(200, null, null))
+            .sli(
+                new Sli.Latency(
+                    200,
+                    null,
+                    new SeriesSelector.Metric(
+                        "http.server.request.duration", null, Map.of(), null)))
             .objective(0.99)
             .window(SloWindow.parse("30d"))
             .build();
@@ -183,6 +197,19 @@ class PrometheusConformanceITCase {
     Map<String, IntToLongFunction> counters = new LinkedHashMap<>();
     counters.put("http_server_request_duration_seconds_bucket{le=\"0.2\"}", fast);
     counters.put("http_server_request_duration_seconds_count", total);
+    IntFunction<List<MetricPoint>> points =
+        m -> {
+          long f = fast.applyAsLong(m);
+          long slow = total.applyAsLong(m) - f;
+          return List.of(
+              TestRecords.explicitHistogram(
+                  "http.server.request.duration",
+                  "s",
+                  TestRecords.resource("checkout", "i-1", null),
+                  m * MIN,
+                  List.of(0.1, 0.2, 0.5),
+                  List.of(f / 2, f - f / 2, slow - slow / 3, slow / 3)));
+        };
     String w = PrometheusBurnRateRules.WINDOW;
     Scenario s =
         new Scenario(
@@ -198,7 +225,8 @@ class PrometheusConformanceITCase {
                 + "])) - sum(rate(http_server_request_duration_seconds_bucket{le=\"0.2\"}["
                 + w
                 + "]))",
-            "sum(rate(http_server_request_duration_seconds_count[" + w + "]))");
+            "sum(rate(http_server_request_duration_seconds_count[" + w + "]))",
+            points);
     List<SloBurnAlert> alerts = conform(s);
     assertThat(transitions(alerts, SloAlertSeverity.PAGE, AlertState.FIRING)).isEqualTo(2);
     assertThat(transitions(alerts, SloAlertSeverity.PAGE, AlertState.RESOLVED)).isEqualTo(2);
@@ -255,11 +283,12 @@ class PrometheusConformanceITCase {
    * Runs the engine over the scenario, writes the rules and a promtool unit test that expects the
    * engine's firing set at every minute, runs promtool, and returns the engine's burn alerts.
    */
-  private List<SloBurnAlert> conform(Scenario s) throws IOException, InterruptedException {
+  private List<SloBurnAlert> conform(Scenario s) throws Exception {
     List<BurnRateRule> rules = s.config().policyFor(s.slo()).rulesFor(s.slo().window());
     checkNoRatioSitsOnAThreshold(s, rules);
 
     SloEvaluator ev = SloEvaluator.create(s.slo(), s.config());
+    MetricSliExtractor extractor = new MetricSliExtractor(List.of(s.slo()));
     CollectingOutput out = new CollectingOutput();
     Map<String, Boolean> firing = new LinkedHashMap<>();
     rules.forEach(r -> firing.put(r.name(), false));
@@ -269,7 +298,19 @@ class PrometheusConformanceITCase {
     for (int m = 1; m <= s.minutes(); m++) {
       long t = m * MIN;
       long total = s.total().applyAsLong(m);
-      ev.record(t, total - s.bad().applyAsLong(m), total, out);
+      if (s.metricPoints() == null) {
+        ev.record(t, total - s.bad().applyAsLong(m), total, out);
+      } else {
+        List<SliSample> samples = new ArrayList<>();
+        ListCollector<SliSample> c = new ListCollector<>(samples);
+        for (MetricPoint p : s.metricPoints().apply(m)) {
+          extractor.flatMap(p, c);
+        }
+        assertThat(samples).as("samples at minute %d", m).isNotEmpty();
+        for (SliSample sample : samples) {
+          ev.recordContribution(sample.eventTimeMs(), sample.bad(), sample.total(), out);
+        }
+      }
       ev.evaluate(t, out);
       for (; seen < out.alerts.size(); seen++) {
         SloBurnAlert a = out.alerts.get(seen);
