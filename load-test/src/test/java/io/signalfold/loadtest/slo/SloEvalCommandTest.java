@@ -57,8 +57,8 @@ class SloEvalCommandTest {
     // 10-second rows of 100 requests; 10% fail from row 361 (01:00:10) for 140 rows. The ticket's
     // 3d and 6h windows hold only the 2 hours of the file: 10n / ((360 + n) * 100) > 0.1% from
     // n = 4 (01:00:40). Page 6h/30m: 10n > 0.6% * (360 + n) * 100, n = 23 (01:03:50; 30m window
-    // 230/18000 = 12.78x). Page 1h/5m: 10n / 60000 > 1.44%, n = 87 (01:14:30), when the 5m
-    // window holds 30 failing rows (10% = 100x).
+    // 230/18000 = 12.78x). Page 1h/5m: the hour holds 360 rows, 10n / 36000 > 1.44%, n = 52
+    // (01:08:40, 520/36000 = 14.44x), when the 5m window holds 30 failing rows (10% = 100x).
     Path csv = dir.resolve("ten-seconds.csv");
     List<String> lines = new ArrayList<>();
     Instant t0 = Instant.parse("2026-03-02T00:00:00Z");
@@ -73,7 +73,7 @@ class SloEvalCommandTest {
         .containsExactly(
             "2026-03-02T01:00:40Z ticket firing burn_long=1.10 burn_short=1.10",
             "2026-03-02T01:03:50Z page firing burn_long=6.01 burn_short=12.78",
-            "2026-03-02T01:14:30Z page firing burn_long=14.50 burn_short=100.00");
+            "2026-03-02T01:08:40Z page firing burn_long=14.44 burn_short=100.00");
     assertThat(SloEvalCommand.resolutionMs(SloEvalCommand.readCsv(csv))).isEqualTo(10_000L);
   }
 
