@@ -23,9 +23,12 @@ import org.apache.flink.util.OutputTag;
  * evaluates in event time.
  *
  * <ul>
- *   <li>Each sample schedules an evaluation at the end of its fine bucket (an event-time timer,
- *       deduplicated by Flink), so every incoming interval is evaluated as soon as the watermark
- *       says all points of that interval (all instances) are in.
+ *   <li>Each sample schedules an evaluation at the end of its fine bucket, so every incoming
+ *       interval is evaluated as soon as the watermark says all points of that interval (all
+ *       instances) are in. The event-time timer is set 1 ms before the bucket end and evaluates at
+ *       the bucket end: aggregated inputs carry Flink timestamps {@code intervalEnd - 1} (a
+ *       window's max timestamp) and the watermark that releases them is {@code intervalEnd - 1}, so
+ *       waiting for {@code intervalEnd} itself would cost one more watermark step.
  *   <li>An evaluation also runs at every status-cadence instant while the state lives, so alerts
  *       resolve and statuses keep coming when a service goes quiet.
  *   <li>State cleanup: when nothing is left in any window and no alert is active, the state is
@@ -104,7 +107,7 @@ public final class SloEvaluationFunction
     } else {
       long due = c.bucketEndMs(sample.eventTimeMs());
       if (st.lastEvalMs == EvaluatorState.NONE || due > st.lastEvalMs) {
-        ctx.timerService().registerEventTimeTimer(due);
+        ctx.timerService().registerEventTimeTimer(due - 1);
       }
     }
     state.update(st);
@@ -123,16 +126,16 @@ public final class SloEvaluationFunction
     EvaluatorState st = stateFor(compiled.get(name), key);
     ev.bind(st);
     emitter.bind(ctx, out);
-    ev.evaluate(timestamp, emitter);
-    if (ev.isIdle(timestamp)) {
+    long at = timestamp + 1; // timers run 1 ms before the instant they evaluate
+    ev.evaluate(at, emitter);
+    if (ev.isIdle(at)) {
       state.clear();
       return;
     }
     state.update(st);
     if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
       long interval = config.statusInterval().toMillis();
-      ctx.timerService()
-          .registerEventTimeTimer((Math.floorDiv(timestamp, interval) + 1) * interval);
+      ctx.timerService().registerEventTimeTimer((Math.floorDiv(at, interval) + 1) * interval - 1);
     }
   }
 
