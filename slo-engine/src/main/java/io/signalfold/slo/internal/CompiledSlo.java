@@ -28,6 +28,10 @@ public final class CompiledSlo {
   public final int fineSize;
   public final int coarseSize;
   public final boolean statusFromFine;
+
+  /** Fine buckets per coarse bucket. */
+  public final int finePerCoarse;
+
   public final long aheadBuckets;
   public final long latenessMs;
   public final long statusIntervalMs;
@@ -126,13 +130,14 @@ public final class CompiledSlo {
     int longest = windows.isEmpty() ? 0 : windows.last();
     this.aheadBuckets = Math.max(1, ceilDiv(config.maxAhead().toMillis(), fineMs));
     long latenessBuckets = ceilDiv(latenessMs, fineMs);
-    int coarsePerFine = (int) (coarseMs / fineMs);
+    int perCoarse = (int) (coarseMs / fineMs);
+    this.finePerCoarse = perCoarse;
     long windowMaxMs = def.window().maxLength().toMillis();
     long windowBucketsFine = ceilDiv(windowMaxMs, fineMs);
     // The fine ring holds every alert window plus the data that may run ahead of the evaluation
     // and the allowed lateness. When the SLO window itself fits in that much, the status is summed
     // from fine buckets exactly and there is no coarse ring.
-    long core = Math.max(longest, coarsePerFine);
+    long core = Math.max(longest, perCoarse);
     if (windowBucketsFine <= core + latenessBuckets) {
       statusFromFine = true;
       core = Math.max(core, windowBucketsFine);
