@@ -56,7 +56,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * timeout (100 ms by default) is left as it is: it is part of the real delay.
  *
  * <p>Run: {@code java -cp load-test/target/load-test.jar
- * io.signalfold.loadtest.bench.SloStageBenchmark [services] [records-per-second]}
+ * io.signalfold.loadtest.bench.SloStageBenchmark [services] [records-per-second]
+ * [buffer-timeout-ms]} (the last argument sets Flink's network buffer timeout for the delay run; 0
+ * flushes every record).
  */
 public final class SloStageBenchmark {
 
@@ -76,8 +78,9 @@ public final class SloStageBenchmark {
   public static void main(String[] args) throws Exception {
     int services = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     double rate = args.length > 1 ? Double.parseDouble(args[1]) : 2000;
+    long bufferTimeout = args.length > 2 ? Long.parseLong(args[2]) : -1;
     throughput(Math.max(services, 50));
-    delay(services, rate);
+    delay(services, rate, bufferTimeout);
   }
 
   static List<SloDefinition> slos(int services) {
@@ -199,22 +202,32 @@ public final class SloStageBenchmark {
             SloConfig.defaults());
     out.statuses().sinkTo(new DiscardingSink<>()).name("statuses");
     out.alerts().sinkTo(new DiscardingSink<>()).name("alerts");
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     env.execute("slo-throughput");
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
     long evaluations = (long) services * (halves / 2);
     System.out.printf(
         Locale.ROOT,
-        "throughput: %d SLOs, %d RED points (24h of 30s intervals) in %.1f s: %.0f RED points/s,"
-            + " %.0f SLO evaluations/s (job start included)%n",
+        "throughput: %d SLOs, %d RED points (24h of 30s intervals) in %.1f s wall, %.1f s CPU"
+            + " (job start included; host load average %.1f): %.0f RED points/s wall, %.0f per"
+            + " CPU-second; %.0f SLO evaluations/s wall, %.0f per CPU-second%n",
         services,
         count,
         seconds,
+        cpuSeconds,
+        os.getSystemLoadAverage(),
         count / seconds,
-        evaluations / seconds);
+        count / cpuSeconds,
+        evaluations / seconds,
+        evaluations / cpuSeconds);
   }
 
-  static void delay(int services, double recordsPerSecond) throws Exception {
+  static void delay(int services, double recordsPerSecond, long bufferTimeoutMs) throws Exception {
     int halves = 2 * 8 * 60;
     int count = services * halves;
     emitted = new AtomicLongArray(count);
@@ -252,6 +265,9 @@ public final class SloStageBenchmark {
     }
 
     StreamExecutionEnvironment env = env();
+    if (bufferTimeoutMs >= 0) {
+      env.setBufferTimeout(bufferTimeoutMs);
+    }
     SloOutputs out =
         SloStage.build(
             source(env, services, count, RateLimiterStrategy.perSecond(recordsPerSecond), true),
@@ -304,12 +320,14 @@ public final class SloStageBenchmark {
     long maxEvent = eventMs.stream().mapToLong(Long::longValue).map(Math::abs).max().orElse(-1);
     System.out.printf(
         Locale.ROOT,
-        "delay: %d SLOs, %.0f RED points/s paced, %d firing alerts (%d predicted);"
+        "delay: %d SLOs, %.0f RED points/s paced, buffer timeout %s, %d firing alerts (%d"
+            + " predicted);"
             + " event-time delay max |alert time - crossing interval end| = %d ms;"
             + " wall clock from crossing record to alert record: p50 %.1f ms, p95 %.1f ms,"
             + " max %.1f ms%n",
         services,
         recordsPerSecond,
+        bufferTimeoutMs < 0 ? "default (100 ms)" : bufferTimeoutMs + " ms",
         matched,
         predicted.size(),
         maxEvent,
