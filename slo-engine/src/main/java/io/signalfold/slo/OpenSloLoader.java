@@ -106,6 +106,22 @@ public final class OpenSloLoader {
     return s.build();
   }
 
+  /**
+   * Loads every SLO of the {@code .yaml}/{@code .yml} files directly in {@code directory}, in file
+   * name order (references may cross files).
+   */
+  public List<SloDefinition> loadDirectory(Path directory) throws IOException {
+    List<Path> files;
+    try (var stream = Files.list(directory)) {
+      files =
+          stream
+              .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              .sorted()
+              .collect(java.util.stream.Collectors.toList());
+    }
+    return load(files);
+  }
+
   /** Loads every SLO of one file. */
   public List<SloDefinition> load(Path file) throws IOException {
     return load(List.of(file));

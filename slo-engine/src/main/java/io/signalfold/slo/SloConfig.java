@@ -199,6 +199,23 @@ public record SloConfig(
         v);
   }
 
+  /**
+   * Reads {@code slo.*} keys (listed in the module README, all optional) over {@link #defaults()}:
+   * {@code slo.fine-resolution}, {@code slo.coarse-resolution}, {@code slo.max-ahead}, {@code
+   * slo.allowed-lateness}, {@code slo.status-interval} (durations such as 1m, 30s), {@code
+   * slo.warning-budget-remaining}, {@code slo.budget-alert-min-events}, {@code
+   * slo.service-rollup-operation} (empty: none), {@code slo.policy.rules} (e.g. {@code
+   * page:1h:5m:14.4,page:6h:30m:6,ticket:3d:6h:1}), {@code slo.policy.scaling} (thresholds,
+   * windows, none), {@code slo.policy.resolve-ratio}, {@code slo.policy.keep-firing-for}, {@code
+   * slo.policy.budget-alerts} (e.g. {@code 0.5:ticket,1.0:ticket}; empty: none). Keys outside
+   * {@code slo.} are ignored.
+   *
+   * @throws IllegalArgumentException naming the key of a bad value or an unknown {@code slo.} key
+   */
+  public static SloConfig fromProperties(java.util.Map<String, String> props) {
+    return io.signalfold.slo.internal.SloConfigKeys.apply(defaults(), props);
+  }
+
   /** The policy that applies to {@code slo}: its own, or the default. */
   public BurnRatePolicy policyFor(SloDefinition slo) {
     return slo.policy() != null ? slo.policy() : defaultPolicy;
