@@ -16,6 +16,7 @@ import io.signalfold.correlation.internal.SignalState;
 import io.signalfold.correlation.internal.StableIds;
 import io.signalfold.correlation.internal.Topology;
 import io.signalfold.correlation.internal.TopologyGraph;
+import io.signalfold.correlation.internal.WarmUp;
 import io.signalfold.schema.Anomaly;
 import io.signalfold.schema.CallEdge;
 import io.signalfold.schema.CandidateStatus;
@@ -140,6 +141,9 @@ public final class CorrelationEngine {
 
   /** Graphs as of a time, valid within one {@link #advanceTo} call. */
   private final Map<Long, TopologyGraph> graphCache = new HashMap<>();
+
+  /** Change events, valid within one {@link #advanceTo} call (null: not loaded yet). */
+  @Nullable private List<ChangeEvent> changeCache;
 
   public CorrelationEngine(CorrelationConfig config, CorrelationState state) {
     this.config = config;
@@ -317,6 +321,7 @@ public final class CorrelationEngine {
    */
   public void advanceTo(long t, Context ctx) {
     graphCache.clear();
+    changeCache = null;
     EngineMeta meta0 = state.meta().get();
     if (meta0 == null) {
       return;
@@ -399,6 +404,7 @@ public final class CorrelationEngine {
       return;
     }
     state.changes().put(c.getId(), c);
+    changeCache = null;
     // Live candidates re-rank with the change at their next (rate-limited) update.
     for (String id : state.candidates().sortedKeys()) {
       CandidateState cand = state.candidates().get(id);
@@ -454,6 +460,27 @@ public final class CorrelationEngine {
     return graphCache.computeIfAbsent(t, topology::asOf);
   }
 
+  private List<ChangeEvent> changes() {
+    if (changeCache == null) {
+      changeCache = assembler.allChanges();
+    }
+    return changeCache;
+  }
+
+  /**
+   * Members that may attract other signals: a CPU/GC spike explained as warm-up after a deploy or
+   * restart is not evidence of a failure others could inherit.
+   */
+  private List<SignalState> attracting(List<SignalState> members, long now) {
+    List<SignalState> out = new ArrayList<>(members.size());
+    for (SignalState m : members) {
+      if (WarmUp.explain(m, changes(), members, config.warmupWindowMs(), now) == null) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   private List<SignalState> members(CandidateState c) {
     List<SignalState> out = new ArrayList<>();
     for (String k : c.signalKeys) {
@@ -478,7 +505,7 @@ public final class CorrelationEngine {
       if (s.onsetMs > c.lastActivityMs + config.joinWindowMs() || s.onsetMs < c.onsetMs - before) {
         continue;
       }
-      int rel = grouping.relation(s, members(c), graphAsOf(c.onsetMs));
+      int rel = grouping.relation(s, attracting(members(c), now), graphAsOf(c.onsetMs));
       if (rel > bestRel
           || (rel == bestRel && rel > Grouping.NONE && best != null && c.onsetMs < best.onsetMs)) {
         best = c;
@@ -538,7 +565,7 @@ public final class CorrelationEngine {
 
   /** Joins unassigned supporting signals (recent, or hours back for leading ones) that relate. */
   private void pullSupporting(CandidateState c, long now) {
-    List<SignalState> mem = members(c);
+    List<SignalState> mem = attracting(members(c), now);
     TopologyGraph g = graphAsOf(c.onsetMs);
     for (String k : state.signals().sortedKeys()) {
       SignalState s = state.signals().get(k);
@@ -593,18 +620,33 @@ public final class CorrelationEngine {
 
   private void tryOpen(CandidateState c, long now, Context ctx) {
     List<SignalState> mem = members(c);
+    List<ChangeEvent> changes = changes();
     int openers = 0;
     int activeOpeners = 0;
+    long warmUntil = Long.MIN_VALUE;
     for (SignalState s : mem) {
-      if (s.opener) {
-        openers++;
+      if (!s.opener) {
+        continue;
+      }
+      if (WarmUp.explain(s, changes, mem, config.warmupWindowMs(), now) != null) {
+        // Warm-up after a deploy or restart: wait it out before it may count as an opener.
         if (s.isActiveAt(now, config.signalStaleAfterMs())) {
-          activeOpeners++;
+          warmUntil = Math.max(warmUntil, s.onsetMs + config.warmupWindowMs() + 1);
         }
+        continue;
+      }
+      openers++;
+      if (s.isActiveAt(now, config.signalStaleAfterMs())) {
+        activeOpeners++;
       }
     }
+    if (openers == 0 && warmUntil > now) {
+      c.openDeadlineMs = warmUntil;
+      saveCandidate(c, ctx);
+      return;
+    }
     if (activeOpeners == 0 && openers < config.minOpenersIfRecovered()) {
-      // A transient blip that recovered before the open delay: never shown.
+      // A transient blip (or warm-up) that recovered before the open delay: never shown.
       stats.transientDiscarded++;
       for (SignalState s : mem) {
         s.candidateId = null;
@@ -613,32 +655,30 @@ public final class CorrelationEngine {
       removeCandidate(c.id);
       return;
     }
-    CandidateState target = relatedCandidate(c, mem, now, true);
+    // 1. Connected (call graph, same entity) to a live candidate: it is part of that incident.
+    CandidateState target = graphRelatedLive(c, attracting(mem, now), now);
     if (target != null) {
-      for (SignalState s : mem) {
-        addMember(target, s);
-        state.signals().put(s.key, s);
-      }
-      markDirty(target, now, true, ctx);
-      updateResolveCheck(target, now);
-      saveCandidate(target, ctx);
-      removeCandidate(c.id);
+      foldInto(target, List.of(c), now, ctx);
       return;
     }
+    // 2. Absorb pending candidates connected to this one.
     for (String id : state.candidates().sortedKeys()) {
       CandidateState p = state.candidates().get(id);
       if (p == null || p.id.equals(c.id) || p.status != CandidateState.PENDING) {
         continue;
       }
-      List<SignalState> pm = members(p);
-      if (related(mem, c.onsetMs, pm, p.onsetMs, now)) {
-        for (SignalState s : pm) {
-          addMember(c, s);
-          state.signals().put(s.key, s);
-          mem.add(s);
-        }
-        removeCandidate(p.id);
+      List<SignalState> pm = attracting(members(p), now);
+      List<SignalState> cm = attracting(mem, now);
+      if (grouping.related(cm, pm, graphAsOf(p.onsetMs))
+          || grouping.related(pm, cm, graphAsOf(c.onsetMs))) {
+        absorb(c, p, mem);
       }
+    }
+    // 3. A broad common factor (zone, cell, sidecar container) shared by several groups.
+    target = broadFactorMerge(c, mem, now);
+    if (target != null) {
+      foldInto(target, List.of(c), now, ctx);
+      return;
     }
     pullSupporting(c, now);
     c.status = CandidateState.OPEN;
@@ -650,34 +690,114 @@ public final class CorrelationEngine {
     saveCandidate(c, ctx);
   }
 
-  /** A live (or, if allowed, earlier pending) candidate this group belongs to. */
+  private void absorb(CandidateState into, CandidateState p, List<SignalState> intoMembers) {
+    for (SignalState s : members(p)) {
+      addMember(into, s);
+      state.signals().put(s.key, s);
+      intoMembers.add(s);
+    }
+    removeCandidate(p.id);
+  }
+
+  private void foldInto(
+      CandidateState target, List<CandidateState> sources, long now, Context ctx) {
+    for (CandidateState src : sources) {
+      for (SignalState s : members(src)) {
+        addMember(target, s);
+        state.signals().put(s.key, s);
+      }
+      removeCandidate(src.id);
+    }
+    markDirty(target, now, true, ctx);
+    updateResolveCheck(target, now);
+    saveCandidate(target, ctx);
+  }
+
+  /** The earliest live candidate connected by the call graph or a shared entity, or null. */
   @Nullable
-  private CandidateState relatedCandidate(
-      CandidateState c, List<SignalState> mem, long now, boolean liveOnly) {
+  private CandidateState graphRelatedLive(CandidateState c, List<SignalState> mem, long now) {
     for (String id : state.candidates().sortedKeys()) {
       CandidateState o = state.candidates().get(id);
-      if (o == null || o.id.equals(c.id) || (liveOnly && !o.isLive())) {
+      if (o == null || o.id.equals(c.id) || !o.isLive()) {
         continue;
       }
       if (c.onsetMs > o.lastActivityMs + config.joinWindowMs()) {
         continue;
       }
-      if (related(mem, c.onsetMs, members(o), o.onsetMs, now)) {
+      List<SignalState> om = attracting(members(o), now);
+      if (grouping.related(mem, om, graphAsOf(o.onsetMs))
+          || grouping.related(om, mem, graphAsOf(c.onsetMs))) {
         return o;
       }
     }
     return null;
   }
 
-  private boolean related(
-      List<SignalState> a, long onsetA, List<SignalState> b, long onsetB, long now) {
-    if (grouping.related(a, b, graphAsOf(onsetB)) || grouping.related(b, a, graphAsOf(onsetA))) {
-      return true;
+  /**
+   * Groups (this pending candidate and others, pending or live) whose factor-bearing signals all
+   * share one zone, cell or container value, with onsets close together, across at least the
+   * configured number of services, where the value is not universal for them, are one incident.
+   * Returns the live candidate to fold into, or null (pending peers are absorbed into c).
+   */
+  @Nullable
+  private CandidateState broadFactorMerge(CandidateState c, List<SignalState> mem, long now) {
+    for (String facet : Grouping.BROAD_FACTORS) {
+      String v = Grouping.common(mem, facet);
+      if (v == null) {
+        continue;
+      }
+      List<CandidateState> peers = new ArrayList<>();
+      java.util.Set<String> services = new java.util.TreeSet<>(Grouping.factorServices(mem, facet));
+      for (String id : state.candidates().sortedKeys()) {
+        CandidateState o = state.candidates().get(id);
+        if (o == null || o.id.equals(c.id) || o.status == CandidateState.RESOLVED) {
+          continue;
+        }
+        List<SignalState> om = members(o);
+        if (!v.equals(Grouping.common(om, facet))) {
+          continue;
+        }
+        long window =
+            allLeading(mem) && allLeading(om)
+                ? config.leadingSupportLookbackMs() / 6
+                : config.factorOnsetWindowMs();
+        if (Math.abs(o.onsetMs - c.onsetMs) > window) {
+          continue;
+        }
+        peers.add(o);
+        services.addAll(Grouping.factorServices(om, facet));
+      }
+      if (peers.isEmpty()
+          || services.size() < config.minFactorServices()
+          || Grouping.universal(facet, v, services, inventory, now)) {
+        continue;
+      }
+      CandidateState live = null;
+      for (CandidateState o : peers) {
+        if (o.isLive() && (live == null || o.onsetMs < live.onsetMs)) {
+          live = o;
+        }
+      }
+      for (CandidateState o : peers) {
+        if (o.status == CandidateState.PENDING) {
+          if (live != null) {
+            foldPending(live, o);
+          } else {
+            absorb(c, o, mem);
+          }
+        }
+      }
+      return live;
     }
-    boolean leading = allLeading(a) && allLeading(b);
-    long window = leading ? config.leadingSupportLookbackMs() / 6 : config.factorOnsetWindowMs();
-    return Math.abs(onsetA - onsetB) <= window
-        && grouping.sharedBroadFactor(a, b, inventory, now) != null;
+    return null;
+  }
+
+  private void foldPending(CandidateState live, CandidateState p) {
+    for (SignalState s : members(p)) {
+      addMember(live, s);
+      state.signals().put(s.key, s);
+    }
+    removeCandidate(p.id);
   }
 
   private static boolean allLeading(List<SignalState> group) {

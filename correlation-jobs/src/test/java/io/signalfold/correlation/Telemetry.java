@@ -117,6 +117,7 @@ final class Telemetry {
   final Map<String, Service> services = new LinkedHashMap<>();
   final List<String[]> calls = new ArrayList<>();
   final List<Window> windows = new ArrayList<>();
+  final List<Object[]> silences = new ArrayList<>();
   final Random random;
   double baseErrorRate = 0.004;
 
@@ -171,6 +172,21 @@ final class Telemetry {
     return this;
   }
 
+  /** The service emits nothing (no spans, no edges to it answered, no inventory) in [from, to). */
+  Telemetry silence(String service, long from, long to) {
+    silences.add(new Object[] {service, from, to});
+    return this;
+  }
+
+  boolean silent(String service, long t) {
+    for (Object[] s : silences) {
+      if (s[0].equals(service) && t >= (long) s[1] && t < (long) s[2]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Window window(String service, String peer, long t) {
     for (Window w : windows) {
       if (w.service.equals(service)
@@ -188,6 +204,9 @@ final class Telemetry {
     for (long t = from; t < to; t += INTERVAL) {
       long end = t + INTERVAL;
       for (String[] c : calls) {
+        if (silent(c[0], t)) {
+          continue;
+        }
         Window w = window(c[0], c[1], t);
         double calls = services.get(c[0]).rps * INTERVAL / 1000.0 * 0.5;
         records.add(
@@ -222,6 +241,9 @@ final class Telemetry {
                     impactAttributes)));
       }
       for (Service s : services.values()) {
+        if (silent(s.name, t)) {
+          continue;
+        }
         for (String op : s.operations) {
           double req = s.rps * INTERVAL / 1000.0 / s.operations.size();
           records.add(

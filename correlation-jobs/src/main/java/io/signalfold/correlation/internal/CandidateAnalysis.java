@@ -241,9 +241,16 @@ public final class CandidateAnalysis {
     };
   }
 
-  /** Whether {@code service} is a callee (within two hops) of some anomalous node. */
+  /**
+   * Whether {@code service} is a callee (within two hops) of an anomalous node whose failure no
+   * anomalous callee already explains (a caller that only inherits does not implicate its other
+   * callees).
+   */
   public boolean isNeighbourOfFailure(String service) {
     for (Node n : nodes.values()) {
+      if (n.role == INHERITOR) {
+        continue;
+      }
       int d = graph.distance(n.name, service, 2);
       if (d > 0) {
         return true;

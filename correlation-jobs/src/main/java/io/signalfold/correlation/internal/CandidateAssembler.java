@@ -71,7 +71,7 @@ public final class CandidateAssembler {
   }
 
   /** Changes in the store, by rollout time then id. */
-  List<ChangeEvent> allChanges() {
+  public List<ChangeEvent> allChanges() {
     List<ChangeEvent> out = new ArrayList<>();
     for (String k : changes.sortedKeys()) {
       ChangeEvent c = changes.get(k);
@@ -90,9 +90,25 @@ public final class CandidateAssembler {
    */
   public IncidentCandidate assemble(
       CandidateState c, List<SignalState> members, CandidateStatus status, long now) {
-    CandidateAnalysis a = new CandidateAnalysis(config, members, topology, c.onsetMs);
+    List<ChangeEvent> changeList = allChanges();
+    // Warm-up spikes are ruled out up front: they are not anomalies of their node.
+    List<SignalState> effective = new ArrayList<>();
+    Map<SignalState, String> warm = new LinkedHashMap<>();
+    for (SignalState s : members) {
+      String why = WarmUp.explain(s, changeList, members, config.warmupWindowMs(), now);
+      if (why == null) {
+        effective.add(s);
+      } else {
+        warm.put(s, why);
+      }
+    }
+    if (effective.isEmpty()) {
+      effective = members;
+      warm.clear();
+    }
+    CandidateAnalysis a = new CandidateAnalysis(config, effective, topology, c.onsetMs);
     HypothesisRanker.Result ranking =
-        ranker.rank(a, allChanges(), impact, inventory, c.feedback, now);
+        ranker.rank(a, changeList, impact, inventory, c.feedback, now, warm);
     c.linkedChangeIds =
         ranking.linkedChanges.stream().map(ChangeEvent::getId).toArray(String[]::new);
 
@@ -113,7 +129,7 @@ public final class CandidateAssembler {
     Hypothesis top = hyps.isEmpty() ? null : hyps.get(0);
 
     List<String> signalIds = new ArrayList<>();
-    for (SignalState s : a.members) {
+    for (SignalState s : members) {
       signalIds.add(s.id);
     }
     IncidentCandidate.Builder b =

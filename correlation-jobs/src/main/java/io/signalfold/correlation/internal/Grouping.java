@@ -85,6 +85,11 @@ public final class Grouping {
     return false;
   }
 
+  /** Broad factors, checked in this order. */
+  public static final String[] BROAD_FACTORS = {
+    InventoryIndex.ZONE, InventoryIndex.CELL, InventoryIndex.CONTAINER
+  };
+
   /** Whether any signal of group a relates to group b (graph or same entity). */
   public boolean related(List<SignalState> a, List<SignalState> b, TopologyGraph g) {
     for (SignalState s : a) {
@@ -95,45 +100,30 @@ public final class Grouping {
     return false;
   }
 
-  /**
-   * The zone, cell or container value shared exclusively by both groups (every factor-bearing
-   * signal of both has it), across enough services, that is not universal for them; else null.
-   */
-  @Nullable
-  public String sharedBroadFactor(
-      List<SignalState> a, List<SignalState> b, InventoryIndex inventory, long now) {
-    for (String facet :
-        new String[] {InventoryIndex.ZONE, InventoryIndex.CELL, InventoryIndex.CONTAINER}) {
-      String va = common(a, facet);
-      String vb = common(b, facet);
-      if (va == null || !va.equals(vb)) {
-        continue;
+  /** Services with a value of this facet among the group's signals. */
+  public static Set<String> factorServices(List<SignalState> group, String facet) {
+    Set<String> out = new TreeSet<>();
+    for (SignalState s : group) {
+      if (value(s, facet) != null && s.service != null) {
+        out.add(s.service);
       }
-      Set<String> services = new TreeSet<>();
-      for (List<SignalState> group : List.of(a, b)) {
-        for (SignalState s : group) {
-          if (value(s, facet) != null && s.service != null) {
-            services.add(s.service);
-          }
-        }
-      }
-      if (services.size() < Math.max(2, config.minFactorServices())) {
-        continue;
-      }
-      Set<String> population = new TreeSet<>();
-      for (String svc : services) {
-        population.addAll(inventory.values(svc, facet, now));
-      }
-      if (population.size() == 1 && population.contains(va)) {
-        continue; // every instance of these services is there: not a distinguishing factor
-      }
-      return facet + "=" + va;
     }
-    return null;
+    return out;
   }
 
+  /** Every instance of these services runs with this value: not a distinguishing factor. */
+  public static boolean universal(
+      String facet, String value, Set<String> services, InventoryIndex inventory, long now) {
+    Set<String> population = new TreeSet<>();
+    for (String svc : services) {
+      population.addAll(inventory.values(svc, facet, now));
+    }
+    return population.size() == 1 && population.contains(value);
+  }
+
+  /** The value every factor-bearing signal of the group shares for this facet, or null. */
   @Nullable
-  private static String common(List<SignalState> group, String facet) {
+  public static String common(List<SignalState> group, String facet) {
     String v = null;
     for (SignalState s : group) {
       String x = value(s, facet);
@@ -150,7 +140,7 @@ public final class Grouping {
   }
 
   @Nullable
-  private static String value(SignalState s, String facet) {
+  static String value(SignalState s, String facet) {
     return switch (facet) {
       case InventoryIndex.ZONE -> s.zone;
       case InventoryIndex.CELL -> s.cell;

@@ -88,9 +88,19 @@ public final class HypothesisRanker {
       ImpactIndex impact,
       InventoryIndex inventory,
       HypothesisFeedback[] feedback,
-      long now) {
+      long now,
+      Map<SignalState, String> warmUps) {
     Map<String, HypothesisDraft> drafts = new LinkedHashMap<>();
     List<RuledOut> ruledOut = new ArrayList<>();
+    for (Map.Entry<SignalState, String> w : warmUps.entrySet()) {
+      SignalState s = w.getKey();
+      ruledOut.add(
+          ruled(
+              SignalCategory.of(s.category).label() + " spike on " + EvidenceFactory.entityOf(s),
+              RootCauseKind.RESOURCE,
+              w.getValue(),
+              s.id));
+    }
     Map<String, ChangeEvent> linked = new TreeMap<>();
 
     HypothesisDraft planned = plannedActivities(a, changes, drafts, ruledOut, linked);
@@ -1002,16 +1012,6 @@ public final class HypothesisRanker {
         if (!cat.isResource()) {
           continue;
         }
-        String warm = warmUp(s, a, changes, now);
-        if (warm != null) {
-          ruledOut.add(
-              ruled(
-                  cat.label() + " spike on " + EvidenceFactory.entityOf(s),
-                  RootCauseKind.RESOURCE,
-                  warm,
-                  s.id));
-          continue;
-        }
         byCat.computeIfAbsent(cat, k -> new ArrayList<>()).add(s);
       }
       if (byCat.isEmpty()) {
@@ -1102,62 +1102,6 @@ public final class HypothesisRanker {
       }
     }
     return String.join(", ", l);
-  }
-
-  /**
-   * A CPU or GC spike on an instance that had just started (deploy, scale-out, restart, or a series
-   * with almost no history) and that did not last beyond the warm-up window is warm-up, not a
-   * fault.
-   */
-  @Nullable
-  private String warmUp(SignalState s, CandidateAnalysis a, List<ChangeEvent> changes, long now) {
-    SignalCategory cat = SignalCategory.of(s.category);
-    if (cat != SignalCategory.CPU && cat != SignalCategory.GC) {
-      return null;
-    }
-    long warm = config.warmupWindowMs();
-    boolean shortLived =
-        (!s.active && s.recoveredMs - s.onsetMs <= warm) || (s.active && now - s.onsetMs <= warm);
-    if (!shortLived) {
-      return null;
-    }
-    String why = null;
-    if (s.historyMs > 0 && s.historyMs < warm) {
-      why = "its series has only " + duration(s.historyMs) + " of history (a new instance)";
-    }
-    for (ChangeEvent c : changes) {
-      if (why != null) {
-        break;
-      }
-      ChangeKind k = c.getKind();
-      if ((k == ChangeKind.DEPLOY || k == ChangeKind.ROLLBACK || k == ChangeKind.SCALE)
-          && s.service != null
-          && s.service.equals(c.getService())
-          && c.getTimestampMs() <= s.onsetMs
-          && s.onsetMs - c.getTimestampMs() <= warm) {
-        why =
-            "instance started by "
-                + c.getKind().name().toLowerCase(Locale.ROOT)
-                + " "
-                + c.getId()
-                + " "
-                + duration(s.onsetMs - c.getTimestampMs())
-                + " before";
-      }
-    }
-    if (why == null) {
-      for (SignalState r : a.members) {
-        if (r.category == SignalCategory.RESTARTS.ordinal()
-            && r.instance != null
-            && r.instance.equals(s.instance)
-            && r.onsetMs <= s.onsetMs
-            && s.onsetMs - r.onsetMs <= warm) {
-          why = "instance restarted " + duration(s.onsetMs - r.onsetMs) + " before (" + r.id + ")";
-          break;
-        }
-      }
-    }
-    return why == null ? null : why + ": warm-up (JIT, caches), not a fault";
   }
 
   // ---------------------------------------------------------------- unknown
