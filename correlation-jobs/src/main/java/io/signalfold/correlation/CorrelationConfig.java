@@ -78,6 +78,7 @@ public final class CorrelationConfig implements Serializable {
   final String externalAlertsTopic;
   final String feedbackTopic;
   final String cellAttribute;
+  final boolean reassignTimestamps;
   // inventory
   final long inventoryRetentionMs;
   final long inventoryRefreshMs;
@@ -139,6 +140,7 @@ public final class CorrelationConfig implements Serializable {
     externalAlertsTopic = b.externalAlertsTopic;
     feedbackTopic = b.feedbackTopic;
     cellAttribute = b.cellAttribute;
+    reassignTimestamps = b.reassignTimestamps;
     inventoryRetentionMs = b.inventoryRetentionMs;
     inventoryRefreshMs = b.inventoryRefreshMs;
     maxChanges = b.maxChanges;
@@ -372,6 +374,10 @@ public final class CorrelationConfig implements Serializable {
     return cellAttribute;
   }
 
+  public boolean reassignTimestamps() {
+    return reassignTimestamps;
+  }
+
   public long inventoryRetentionMs() {
     return inventoryRetentionMs;
   }
@@ -526,6 +532,7 @@ public final class CorrelationConfig implements Serializable {
     private String externalAlertsTopic = "external-alerts";
     private String feedbackTopic = "incident-feedback";
     private String cellAttribute = "cell";
+    private boolean reassignTimestamps;
     private long inventoryRetentionMs = 3_600_000L;
     private long inventoryRefreshMs = 10 * 60_000;
     private int maxChanges = 10_000;
@@ -585,6 +592,7 @@ public final class CorrelationConfig implements Serializable {
       externalAlertsTopic = c.externalAlertsTopic;
       feedbackTopic = c.feedbackTopic;
       cellAttribute = c.cellAttribute;
+      reassignTimestamps = c.reassignTimestamps;
       inventoryRetentionMs = c.inventoryRetentionMs;
       inventoryRefreshMs = c.inventoryRefreshMs;
       maxChanges = c.maxChanges;
@@ -713,6 +721,15 @@ public final class CorrelationConfig implements Serializable {
       return this;
     }
 
+    /**
+     * Re-assign event timestamps and watermarks on every input from the record's own time field
+     * (bounded out-of-orderness plus idleness), instead of trusting upstream watermarks.
+     */
+    public Builder reassignTimestamps(boolean reassign) {
+      reassignTimestamps = reassign;
+      return this;
+    }
+
     public Builder cleanupInterval(Duration d) {
       cleanupIntervalMs = positive("state.cleanup-interval", d.toMillis(), false);
       return this;
@@ -783,6 +800,7 @@ public final class CorrelationConfig implements Serializable {
         case "inputs.external-alerts-topic" -> externalAlertsTopic = v;
         case "inputs.feedback-topic" -> feedbackTopic = v;
         case "inputs.cell-attribute" -> cellAttribute = v;
+        case "inputs.reassign-timestamps" -> reassignTimestamps = Boolean.parseBoolean(v);
         case "inventory.retention" -> inventoryRetentionMs = dur(key, v, false);
         case "inventory.refresh" -> inventoryRefreshMs = dur(key, v, false);
         case "state.max-changes" -> maxChanges = integer(key, v);
