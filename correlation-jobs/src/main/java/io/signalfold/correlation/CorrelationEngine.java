@@ -215,7 +215,7 @@ public final class CorrelationEngine {
   }
 
   public void onRedPoint(RedPoint r, Context ctx) {
-    state.meta().set(touch(r.getIntervalEndMs(), ctx));
+    saveMetaIfTouched(touch(r.getIntervalEndMs(), ctx));
     impact.observe(r);
   }
 
@@ -224,12 +224,12 @@ public final class CorrelationEngine {
     if (!BusinessIndex.matches(config, m)) {
       return;
     }
-    state.meta().set(touch(m.getTimestampMs(), ctx));
+    saveMetaIfTouched(touch(m.getTimestampMs(), ctx));
     business.observe(m);
   }
 
   public void onInventory(InventoryFact f, Context ctx) {
-    state.meta().set(touch(f.getTimestampMs(), ctx));
+    saveMetaIfTouched(touch(f.getTimestampMs(), ctx));
     inventory.observe(f);
   }
 
@@ -287,11 +287,23 @@ public final class CorrelationEngine {
     ctx.scheduleAt(ts);
   }
 
+  /** Set by {@link #touch} when the meta state changed and must be written. */
+  private boolean metaTouched;
+
+  private void saveMetaIfTouched(EngineMeta meta) {
+    if (metaTouched) {
+      state.meta().set(meta);
+    }
+  }
+
   /** Reads the meta state, notes event-time progress and makes sure cleanup is scheduled. */
   private EngineMeta touch(long ts, Context ctx) {
-    EngineMeta meta = meta();
+    EngineMeta stored = state.meta().get();
+    EngineMeta meta = stored == null ? new EngineMeta() : stored;
+    metaTouched = stored == null;
     if (ts > meta.maxEventTimeMs) {
       meta.maxEventTimeMs = ts;
+      metaTouched = true;
     }
     long wm = ctx.currentWatermark();
     if (wm != Long.MIN_VALUE && ts < wm) {
@@ -302,6 +314,7 @@ public final class CorrelationEngine {
       meta.nextCleanupMs = (Math.floorDiv(ts, interval) + 1) * interval;
       meta.nextSlowCleanupMs = meta.nextCleanupMs + SLOW_CLEANUP_MS;
       ctx.scheduleAt(meta.nextCleanupMs);
+      metaTouched = true;
     }
     return meta;
   }
@@ -969,6 +982,7 @@ public final class CorrelationEngine {
             && state.changes().isEmpty()
             && state.edges().isEmpty()
             && state.redSeries().isEmpty()
+            && state.redSlots().isEmpty()
             && state.sketches().isEmpty()
             && state.business().isEmpty()
             && state.inventory().isEmpty()

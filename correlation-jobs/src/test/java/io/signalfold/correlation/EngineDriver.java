@@ -54,6 +54,19 @@ final class EngineDriver implements CorrelationEngine.Context {
     return this;
   }
 
+  /** Like {@link #feed} but the watermark only moves every {@code every} records (coarse steps). */
+  EngineDriver feedCoarse(List<Telemetry.Timed> records, int every) {
+    int n = 0;
+    for (Telemetry.Timed r : records) {
+      deliver(r.value());
+      maxSeen = Math.max(maxSeen, r.timeMs());
+      if (++n % every == 0) {
+        advanceWatermark(maxSeen - outOfOrdernessMs);
+      }
+    }
+    return this;
+  }
+
   /** Delivers one record without moving the watermark. */
   EngineDriver deliver(Object v) {
     if (v instanceof Anomaly a) {

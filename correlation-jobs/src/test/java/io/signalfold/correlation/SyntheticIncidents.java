@@ -57,13 +57,17 @@ final class SyntheticIncidents {
    * bot-service and the gateway; a merge on the gateway 10 minutes earlier was never deployed.
    */
   static Telemetry deployCascade(long seed) {
+    return deployCascade(seed, min(-120), min(120));
+  }
+
+  static Telemetry deployCascade(long seed, long from, long to) {
     Telemetry t = botTopology(seed);
     t.errors("botforge", null, 0.3, min(31), min(77));
     t.errors("bot-service", "botforge", 0.3, min(31), min(77), 0, "HTTP 500 from botforge");
     t.errors("bot-service", null, 0.15, min(31), min(77));
     t.errors("gateway", "bot-service", 0.15, min(31), min(77));
     t.errors("gateway", null, 0.15, min(31), min(77));
-    t.background(min(-120), min(120), ATTRS);
+    t.background(from, to, ATTRS);
     t.merge("chg-merge-gw", "gateway", "c0ffee1", min(20));
     t.deploy("chg-botforge-241", "botforge", "2.4.0", "2.4.1", min(30), 300_000);
     t.change(

@@ -319,7 +319,7 @@ final class Telemetry {
     if (errors > 0 && kind == SpanKind.SERVER) {
       for (String attr : impactAttributes) {
         HllSketch sk = new HllSketch(11, TgtHllType.HLL_4);
-        for (int i = 0; i < errors; i++) {
+        for (int i = 0; i < Math.min(errors, 40); i++) {
           sk.update(attr + "-" + random.nextInt(500));
         }
         impact.put(attr, ByteBuffer.wrap(sk.toCompactByteArray()));
@@ -536,8 +536,13 @@ final class Telemetry {
           + "}";
     }
 
+    private String id;
+
     String id() {
-      return StableIds.anomalyId(series(), onset);
+      if (id == null) {
+        id = StableIds.anomalyId(series(), onset);
+      }
+      return id;
     }
 
     /** Emits OPEN at detection, CONTINUING every interval, RECOVERED at recovery. */

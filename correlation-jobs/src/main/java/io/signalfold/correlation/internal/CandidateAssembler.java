@@ -123,7 +123,7 @@ public final class CandidateAssembler {
     affectedServices.addAll(symptomRates.keySet());
     fold(c, a, affectedServices, impactEnd);
 
-    List<AffectedEntity> affected = affected(c, a, ranking, symptomRates);
+    List<AffectedEntity> affected = affected(c, a, ranking, symptomRates, impactEnd);
     Impact imp = impactRecord(c, a, impactEnd, status);
     List<Hypothesis> hyps = ranking.hypotheses;
     Hypothesis top = hyps.isEmpty() ? null : hyps.get(0);
@@ -177,10 +177,10 @@ public final class CandidateAssembler {
       double breq = 0;
       double berr = 0;
       for (RedSeriesState s : serverSeries(svc)) {
-        double[] t = ImpactIndex.totals(s, a.onsetMs, now);
+        double[] t = impact.totals(s, a.onsetMs, now);
         req += t[0];
         err += t[1];
-        double[] b = ImpactIndex.totals(s, a.onsetMs - config.baselineWindowMs(), a.onsetMs);
+        double[] b = impact.totals(s, a.onsetMs - config.baselineWindowMs(), a.onsetMs);
         breq += b[0];
         berr += b[1];
       }
@@ -254,15 +254,14 @@ public final class CandidateAssembler {
         c.impactSeries[idx] = key;
         c.impactFoldedUntilMs[idx] = Math.floorDiv(c.onsetMs, s.intervalMs) * s.intervalMs;
         double[] b =
-            ImpactIndex.totals(
-                s, c.onsetMs - config.baselineWindowMs(), c.impactFoldedUntilMs[idx]);
+            impact.totals(s, c.onsetMs - config.baselineWindowMs(), c.impactFoldedUntilMs[idx]);
         c.impactBaselineRate[idx] = b[0] > 0 ? b[1] / b[0] : -1;
       }
       long from = c.impactFoldedUntilMs[idx];
-      double[] t = ImpactIndex.totals(s, from, now);
+      double[] t = impact.totals(s, from, now);
       c.impactRequests[idx] += t[0];
       c.impactErrors[idx] += t[1];
-      c.impactFoldedUntilMs[idx] = ImpactIndex.foldedEnd(s, from, now);
+      c.impactFoldedUntilMs[idx] = impact.foldedEnd(s, from, now);
       for (int i = 0; i < attrs.size(); i++) {
         touched[i] |= impact.unionSketches(s, attrs.get(i), from, now, unions[i]);
       }
@@ -338,7 +337,8 @@ public final class CandidateAssembler {
       CandidateState c,
       CandidateAnalysis a,
       HypothesisRanker.Result ranking,
-      Map<String, Double> symptomRates) {
+      Map<String, Double> symptomRates,
+      long now) {
     List<AffectedEntity> out = new ArrayList<>();
     Map<String, double[]> rates = new TreeMap<>();
     for (int i = 0; i < c.impactSeries.length; i++) {
@@ -363,7 +363,7 @@ public final class CandidateAssembler {
         double req = 0;
         double err = 0;
         for (RedSeriesState s : impact.clientSeriesTo(n.name)) {
-          double[] t = ImpactIndex.totals(s, a.onsetMs, Long.MAX_VALUE);
+          double[] t = impact.totals(s, a.onsetMs, now);
           req += t[0];
           err += t[1];
         }
@@ -376,7 +376,7 @@ public final class CandidateAssembler {
       if (!n.dependency) {
         double max = 0;
         for (RedSeriesState s : serverSeries(n.name)) {
-          max = Math.max(max, ImpactIndex.totals(s, a.onsetMs, Long.MAX_VALUE)[3]);
+          max = Math.max(max, impact.totals(s, a.onsetMs, now)[3]);
         }
         p95 = max > 0 ? max : null;
       }

@@ -29,6 +29,9 @@ public interface CorrelationState {
   /** RED series rings by service/operation/kind/peer. */
   KeyedStore<RedSeriesState> redSeries();
 
+  /** RED interval counts by series and slot start: [requests, errors, maxP95, throttled]. */
+  KeyedStore<double[]> redSlots();
+
   /** Impact HLL sketches by series, slot start and attribute. */
   KeyedStore<byte[]> sketches();
 

@@ -32,6 +32,7 @@ public final class FlinkCorrelationState implements CorrelationState {
   static final String EDGES = "correlation.edges";
   static final String RED = "correlation.red-series";
   static final String SKETCHES = "correlation.sketches";
+  static final String RED_SLOTS = "correlation.red-slots";
   static final String BUSINESS = "correlation.business";
   static final String INVENTORY = "correlation.inventory";
   static final String META = "correlation.meta";
@@ -44,6 +45,7 @@ public final class FlinkCorrelationState implements CorrelationState {
   private final Store<EdgeState> edges;
   private final Store<RedSeriesState> redSeries;
   private final Store<byte[]> sketches;
+  private final Store<double[]> redSlots;
   private final Store<double[]> business;
   private final Store<Long> inventory;
   private final Cell<EngineMeta> meta;
@@ -58,6 +60,7 @@ public final class FlinkCorrelationState implements CorrelationState {
     redSeries = store(ctx, RED, TypeInformation.of(RedSeriesState.class));
     sketches = store(ctx, SKETCHES, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     business = store(ctx, BUSINESS, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+    redSlots = store(ctx, RED_SLOTS, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
     inventory = store(ctx, INVENTORY, Types.LONG);
     meta =
         new Cell<>(
@@ -101,6 +104,11 @@ public final class FlinkCorrelationState implements CorrelationState {
   @Override
   public KeyedStore<RedSeriesState> redSeries() {
     return redSeries;
+  }
+
+  @Override
+  public KeyedStore<double[]> redSlots() {
+    return redSlots;
   }
 
   @Override

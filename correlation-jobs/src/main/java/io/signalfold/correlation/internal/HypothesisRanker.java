@@ -105,7 +105,7 @@ public final class HypothesisRanker {
 
     HypothesisDraft planned = plannedActivities(a, changes, drafts, ruledOut, linked);
     changeHypotheses(a, changes, drafts, ruledOut, linked, planned);
-    dependencyHypotheses(a, impact, drafts);
+    dependencyHypotheses(a, impact, drafts, now);
     HypothesisDraft traffic = trafficHypotheses(a, drafts);
     Map<String, HypothesisDraft> instanceFactors = factorHypotheses(a, inventory, drafts, now);
     resourceHypotheses(a, changes, drafts, ruledOut, traffic, instanceFactors, now);
@@ -678,7 +678,7 @@ public final class HypothesisRanker {
   // ---------------------------------------------------------------- dependencies
 
   private void dependencyHypotheses(
-      CandidateAnalysis a, ImpactIndex impact, Map<String, HypothesisDraft> drafts) {
+      CandidateAnalysis a, ImpactIndex impact, Map<String, HypothesisDraft> drafts, long now) {
     for (Node n : a.nodes.values()) {
       if (!n.dependency) {
         continue;
@@ -702,7 +702,7 @@ public final class HypothesisRanker {
       double requests = 0;
       String message = null;
       for (RedSeriesState s : impact.clientSeriesTo(n.name)) {
-        double[] t = ImpactIndex.totals(s, a.onsetMs - config.redIntervalMs(), Long.MAX_VALUE);
+        double[] t = impact.totals(s, a.onsetMs - config.redIntervalMs(), now);
         requests += t[0];
         errors += t[1];
         throttled += t[2];

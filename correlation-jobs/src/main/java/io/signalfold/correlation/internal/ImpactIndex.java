@@ -30,16 +30,34 @@ public final class ImpactIndex {
 
   private final CorrelationConfig config;
   private final KeyedStore<RedSeriesState> series;
+  private final KeyedStore<double[]> slots;
   private final KeyedStore<byte[]> sketches;
 
   public ImpactIndex(CorrelationConfig config, CorrelationState state) {
     this.config = config;
     this.series = state.redSeries();
+    this.slots = state.redSlots();
     this.sketches = state.sketches();
   }
 
   public static String seriesKey(String service, String operation, int spanKind, String peer) {
     return service + "|" + operation + "|" + spanKind + "|" + (peer == null ? "" : peer);
+  }
+
+  /** Slot counts: requests, errors, max p95, throttled events. */
+  private static final int REQ = 0;
+
+  private static final int ERR = 1;
+  private static final int P95 = 2;
+  private static final int THR = 3;
+
+  static String slotKey(String seriesKey, long slotStart) {
+    return seriesKey + "#" + hex16(slotStart);
+  }
+
+  static String hex16(long v) {
+    String h = Long.toHexString(v);
+    return h.length() >= 16 ? h : "0000000000000000".substring(h.length()) + h;
   }
 
   /** Adds one RED point (already rolled up per interval, or per instance: both accumulate). */
@@ -52,58 +70,75 @@ public final class ImpactIndex {
     String key =
         seriesKey(r.getService(), r.getOperation(), r.getSpanKind().ordinal(), r.getPeer());
     RedSeriesState s = series.get(key);
-    int n = config.redRingSlots();
-    if (s == null || s.intervalMs != interval || s.slotStart.length != n) {
-      s = newSeries(r, interval, n);
+    boolean changed = false;
+    if (s == null || s.intervalMs != interval) {
+      s = newSeries(r, interval);
+      changed = true;
     }
-    int i = (int) Math.floorMod(Math.floorDiv(start, interval), (long) n);
-    if (s.slotStart[i] != start) {
-      if (start < s.slotStart[i]) {
-        return; // older than the ring: nothing to learn from it any more
-      }
-      s.slotStart[i] = start;
-      s.requests[i] = 0;
-      s.errors[i] = 0;
-      s.p95[i] = 0;
-      s.throttled[i] = 0;
-      s.hasSketch[i] = false;
+    long end = start + interval;
+    if (end + ringSpan(s) < s.lastIntervalEndMs) {
+      return; // older than the ring: nothing to learn from it any more
     }
-    s.requests[i] += r.getRequests();
-    s.errors[i] += r.getErrors();
+    String sk = slotKey(key, start);
+    double[] slot = slots.get(sk);
+    if (slot == null) {
+      slot = new double[4];
+    }
+    slot[REQ] += r.getRequests();
+    slot[ERR] += r.getErrors();
     if (r.getP95Ms() != null) {
-      s.p95[i] = Math.max(s.p95[i], r.getP95Ms());
+      slot[P95] = Math.max(slot[P95], r.getP95Ms());
     }
     Map<String, Double> events = r.getEventCounts();
     if (events != null) {
       Double t = events.get("throttled");
       if (t != null) {
-        s.throttled[i] += t;
+        slot[THR] += t;
       }
     }
-    long end = start + interval;
-    s.lastIntervalEndMs = Math.max(s.lastIntervalEndMs, end);
+    slots.put(sk, slot);
+    if (end > s.lastIntervalEndMs) {
+      s.lastIntervalEndMs = end;
+      changed = true;
+    }
+    if (start < s.firstIntervalStartMs) {
+      s.firstIntervalStartMs = start;
+      changed = true;
+    }
     if (r.getErrorTraceIds() != null && !r.getErrorTraceIds().isEmpty()) {
       s.errorTraceIds = firstN(r.getErrorTraceIds(), MAX_TRACES);
+      changed = true;
     }
     if (r.getSlowTraceIds() != null && !r.getSlowTraceIds().isEmpty()) {
       s.slowTraceIds = firstN(r.getSlowTraceIds(), MAX_TRACES);
+      changed = true;
     }
     if (r.getErrorMessages() != null && !r.getErrorMessages().isEmpty()) {
       mergeMessages(s, r.getErrorMessages(), end);
+      changed = true;
     }
     if (r.getErrors() > 0 && r.getImpact() != null && !r.getImpact().isEmpty()) {
       for (String attr : config.impactAttributes()) {
         ByteBuffer b = r.getImpact().get(attr);
         if (b != null && b.remaining() > 0) {
           storeSketch(key, start, attr, b);
-          s.hasSketch[i] = true;
+          if (start < s.firstSketchSlotMs) {
+            s.firstSketchSlotMs = start;
+            changed = true;
+          }
         }
       }
     }
-    series.put(key, s);
+    if (changed) {
+      series.put(key, s);
+    }
   }
 
-  private static RedSeriesState newSeries(RedPoint r, long interval, int n) {
+  private long ringSpan(RedSeriesState s) {
+    return s.intervalMs * (long) config.redRingSlots();
+  }
+
+  private static RedSeriesState newSeries(RedPoint r, long interval) {
     RedSeriesState s = new RedSeriesState();
     s.service = r.getService();
     s.operation = r.getOperation();
@@ -111,13 +146,6 @@ public final class ImpactIndex {
     s.peer = r.getPeer();
     s.peerKind = r.getPeerKind() == null ? -1 : r.getPeerKind().ordinal();
     s.intervalMs = interval;
-    s.slotStart = new long[n];
-    Arrays.fill(s.slotStart, Long.MIN_VALUE);
-    s.requests = new double[n];
-    s.errors = new double[n];
-    s.p95 = new double[n];
-    s.throttled = new double[n];
-    s.hasSketch = new boolean[n];
     return s;
   }
 
@@ -140,7 +168,7 @@ public final class ImpactIndex {
   }
 
   static String sketchKey(String seriesKey, long slotStart, String attr) {
-    return seriesKey + "#" + String.format("%016x", slotStart) + "#" + attr;
+    return seriesKey + "#" + hex16(slotStart) + "#" + attr;
   }
 
   private static String[] firstN(List<String> ids, int n) {
@@ -226,31 +254,39 @@ public final class ImpactIndex {
     return s.spanKind == SpanKind.SERVER.ordinal() || s.spanKind == SpanKind.CONSUMER.ordinal();
   }
 
+  /** The first slot start to look at for a query starting at {@code from}. */
+  private long firstSlot(RedSeriesState s, long from) {
+    long earliest = Math.max(s.firstIntervalStartMs, s.lastIntervalEndMs - ringSpan(s));
+    long f = Math.max(from, earliest);
+    return Math.floorDiv(f + s.intervalMs - 1, s.intervalMs) * s.intervalMs;
+  }
+
   /**
-   * Sums [requests, errors, throttled, maxP95] over complete slots with from <= start, end <= to.
+   * Sums [requests, errors, throttled, maxP95] over complete slots with from <= start and end <= to
+   * (and within the ring).
    */
-  public static double[] totals(RedSeriesState s, long from, long to) {
+  public double[] totals(RedSeriesState s, long from, long to) {
     double[] t = new double[4];
-    for (int i = 0; i < s.slotStart.length; i++) {
-      long st = s.slotStart[i];
-      if (st != Long.MIN_VALUE && st >= from && st + s.intervalMs <= to) {
-        t[0] += s.requests[i];
-        t[1] += s.errors[i];
-        t[2] += s.throttled[i];
-        t[3] = Math.max(t[3], s.p95[i]);
+    String key = keyOf(s);
+    long last = Math.min(to, s.lastIntervalEndMs);
+    for (long st = firstSlot(s, from); st + s.intervalMs <= last; st += s.intervalMs) {
+      double[] slot = slots.get(slotKey(key, st));
+      if (slot != null) {
+        t[0] += slot[REQ];
+        t[1] += slot[ERR];
+        t[2] += slot[THR];
+        t[3] = Math.max(t[3], slot[P95]);
       }
     }
     return t;
   }
 
-  /** Latest complete slot end <= to that has data, or from if none. */
-  public static long foldedEnd(RedSeriesState s, long from, long to) {
+  /** End of the last complete slot <= to within the ring, or from if none. */
+  public long foldedEnd(RedSeriesState s, long from, long to) {
     long end = from;
-    for (int i = 0; i < s.slotStart.length; i++) {
-      long st = s.slotStart[i];
-      if (st != Long.MIN_VALUE && st >= from && st + s.intervalMs <= to) {
-        end = Math.max(end, st + s.intervalMs);
-      }
+    long last = Math.min(to, s.lastIntervalEndMs);
+    for (long st = firstSlot(s, from); st + s.intervalMs <= last; st += s.intervalMs) {
+      end = st + s.intervalMs;
     }
     return end;
   }
@@ -262,17 +298,15 @@ public final class ImpactIndex {
   public boolean unionSketches(RedSeriesState s, String attr, long from, long to, Union union) {
     boolean any = false;
     String key = keyOf(s);
-    for (int i = 0; i < s.slotStart.length; i++) {
-      long st = s.slotStart[i];
-      if (st != Long.MIN_VALUE && s.hasSketch[i] && st >= from && st + s.intervalMs <= to) {
-        byte[] b = sketches.get(sketchKey(key, st, attr));
-        if (b != null) {
-          try {
-            union.update(HllSketch.heapify(b));
-            any = true;
-          } catch (RuntimeException e) {
-            // corrupt sketch: skip it, the count is a lower bound then
-          }
+    long last = Math.min(to, s.lastIntervalEndMs);
+    for (long st = firstSlot(s, from); st + s.intervalMs <= last; st += s.intervalMs) {
+      byte[] b = sketches.get(sketchKey(key, st, attr));
+      if (b != null) {
+        try {
+          union.update(HllSketch.heapify(b));
+          any = true;
+        } catch (RuntimeException e) {
+          // corrupt sketch: skip it, the count is a lower bound then
         }
       }
     }
@@ -280,33 +314,58 @@ public final class ImpactIndex {
   }
 
   /**
-   * Drops series older than the ring and sketches older than the sketch ring (live candidates fold
-   * sketches at least every cleanup interval, so nothing they need is dropped).
+   * Drops slots older than the ring and sketches older than the sketch ring, per series from its
+   * low-water mark (point deletes of just what expired, no scan of all slots), and series whose
+   * newest slot left the ring. Live candidates fold sketches at least every cleanup interval, so
+   * nothing they need is dropped.
    */
   public void cleanup(long now) {
+    long sketchSpan = config.redIntervalMs() * (long) config.sketchRingSlots();
     for (String k : series.sortedKeys()) {
       RedSeriesState s = series.get(k);
       if (s == null) {
         continue;
       }
-      long span = s.intervalMs * s.slotStart.length;
-      if (s.lastIntervalEndMs + span < now) {
+      boolean expired = s.lastIntervalEndMs + ringSpan(s) < now;
+      long slotHorizon = expired ? Long.MAX_VALUE : now - ringSpan(s) - s.intervalMs;
+      long sketchHorizon = expired ? Long.MAX_VALUE : now - sketchSpan;
+      boolean changed = false;
+      long st = s.firstIntervalStartMs;
+      for (;
+          st != Long.MAX_VALUE && st < slotHorizon && st < s.lastIntervalEndMs;
+          st += s.intervalMs) {
+        slots.remove(slotKey(k, st));
+        changed = true;
+      }
+      if (changed) {
+        s.firstIntervalStartMs = st;
+      }
+      st = s.firstSketchSlotMs;
+      boolean sketchChanged = false;
+      for (;
+          st != Long.MAX_VALUE && st < sketchHorizon && st < s.lastIntervalEndMs;
+          st += s.intervalMs) {
+        for (String attr : config.impactAttributes()) {
+          sketches.remove(sketchKey(k, st, attr));
+        }
+        sketchChanged = true;
+      }
+      if (sketchChanged) {
+        s.firstSketchSlotMs = st >= s.lastIntervalEndMs ? Long.MAX_VALUE : st;
+      }
+      if (expired) {
         series.remove(k);
+      } else if (changed || sketchChanged) {
+        series.put(k, s);
       }
     }
-    long sketchHorizon = now - config.redIntervalMs() * (long) config.sketchRingSlots();
-    for (String k : sketches.sortedKeys()) {
-      int a = k.lastIndexOf('#');
-      int b = a > 0 ? k.lastIndexOf('#', a - 1) : -1;
-      long slot;
-      try {
-        slot = b >= 0 ? Long.parseUnsignedLong(k.substring(b + 1, a), 16) : Long.MIN_VALUE;
-      } catch (NumberFormatException e) {
-        slot = Long.MIN_VALUE;
-      }
-      if (slot < sketchHorizon || series.get(k.substring(0, Math.max(0, b))) == null) {
-        sketches.remove(k);
-      }
+  }
+
+  private static long parseHex(String h) {
+    try {
+      return Long.parseUnsignedLong(h, 16);
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
     }
   }
 }

@@ -17,6 +17,7 @@ public final class InMemoryCorrelationState implements CorrelationState {
   private final MapStore<EdgeState> edges = new MapStore<>();
   private final MapStore<RedSeriesState> redSeries = new MapStore<>();
   private final MapStore<byte[]> sketches = new MapStore<>();
+  private final MapStore<double[]> redSlots = new MapStore<>();
   private final MapStore<double[]> business = new MapStore<>();
   private final MapStore<Long> inventory = new MapStore<>();
   private final Cell<EngineMeta> meta = new Cell<>();
@@ -57,6 +58,11 @@ public final class InMemoryCorrelationState implements CorrelationState {
   }
 
   @Override
+  public KeyedStore<double[]> redSlots() {
+    return redSlots;
+  }
+
+  @Override
   public KeyedStore<byte[]> sketches() {
     return sketches;
   }
@@ -86,6 +92,7 @@ public final class InMemoryCorrelationState implements CorrelationState {
         + edges.map.size()
         + redSeries.map.size()
         + sketches.map.size()
+        + redSlots.map.size()
         + business.map.size()
         + inventory.map.size()
         + (meta.value == null ? 0 : 1);

@@ -1,9 +1,10 @@
 package io.signalfold.correlation.internal;
 
 /**
- * Recent history of one service/operation/span-kind/peer RED series: a ring of interval counts (for
- * failure rates since onset and the baseline before it), plus the latest failing trace ids, error
- * messages and span event counts (throttling, exceptions). Public mutable fields: keyed state.
+ * What is known of one service/operation/span-kind/peer RED series besides its interval counts
+ * (which live in their own small state entries, one per interval): identity, interval length, the
+ * latest failing and slow trace ids, and a bounded digest of error messages. Public mutable fields:
+ * keyed state (Flink POJO).
  */
 public final class RedSeriesState {
 
@@ -19,14 +20,12 @@ public final class RedSeriesState {
   public int peerKind = -1;
 
   public long intervalMs;
-  public long[] slotStart = new long[0];
-  public double[] requests = new double[0];
-  public double[] errors = new double[0];
-  public double[] p95 = new double[0];
-  public double[] throttled = new double[0];
 
-  /** Slots whose impact sketches were stored (bit per slot index, as 0/1). */
-  public boolean[] hasSketch = new boolean[0];
+  /** Oldest slot start still stored (slots before it were deleted by cleanup). */
+  public long firstIntervalStartMs = Long.MAX_VALUE;
+
+  /** Oldest slot start whose impact sketches may still be stored. */
+  public long firstSketchSlotMs = Long.MAX_VALUE;
 
   public long lastIntervalEndMs;
   public String[] errorTraceIds = new String[0];
