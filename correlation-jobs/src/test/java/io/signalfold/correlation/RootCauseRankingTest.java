@@ -174,6 +174,72 @@ class RootCauseRankingTest {
   }
 
   @Test
+  void aCanaryVersionFailingWithoutAnyDeployEventIsBlamedAsAVersion() {
+    Telemetry t = new Telemetry(59);
+    t.service("web", 2).operations("GET /");
+    t.service("api", 3).operations("GET /api").version("5.0.0");
+    t.call("web", "api");
+    t.background(min(-120), min(90), SyntheticIncidents.ATTRS);
+    // api-2 runs the canary 5.1.0 (seen by inventory), the others 5.0.0; no change event at all.
+    for (int i = 0; i < 21; i++) {
+      long at = min(-120) + i * 600_000L;
+      t.records.add(
+          new Telemetry.Timed(
+              at,
+              io.signalfold.correlation.internal.InventoryFact.create(
+                  "api",
+                  io.signalfold.correlation.internal.InventoryFact.TRACES,
+                  "api-2",
+                  "app",
+                  "az-1",
+                  null,
+                  "5.1.0",
+                  at)));
+      t.records.add(
+          new Telemetry.Timed(
+              at,
+              io.signalfold.correlation.internal.InventoryFact.create(
+                  "api",
+                  io.signalfold.correlation.internal.InventoryFact.TRACES,
+                  "api-0",
+                  "app",
+                  "az-1",
+                  null,
+                  "5.0.0",
+                  at)));
+    }
+    t.anomaly("api", "http.server.error_rate")
+        .instance("api-2")
+        .version("5.1.0")
+        .onset(min(20))
+        .value(0.9, 0.004)
+        .recovers(min(50))
+        .add();
+    t.anomaly("api", "log.template.count")
+        .instance("api-2")
+        .version("5.1.0")
+        .onset(min(20))
+        .value(40, 0)
+        .log("NullPointerException in PriceFormatter", "NullPointerException in PriceFormatter")
+        .recovers(min(50))
+        .add();
+    t.anomaly("web", "http.server.error_rate")
+        .onset(min(20.5))
+        .value(0.3, 0.004)
+        .recovers(min(50))
+        .add();
+    IncidentCandidate c = single(t);
+    assertThatCandidate(c).ranksWithinTop(2, RootCauseKind.DEPLOYMENT, "5.1.0");
+    Hypothesis v =
+        c.getHypotheses().stream()
+            .filter(h -> h.getEntity().getKind() == io.signalfold.schema.EntityKind.VERSION)
+            .findFirst()
+            .orElseThrow();
+    assertThat(v.getEntity().getService()).isEqualTo("api");
+    assertThat(v.getMitigation()).isEqualTo(MitigationClass.ROLLBACK);
+  }
+
+  @Test
   void quietStretchWithNoiseMergesConfigsAndRoutineDeploysOpensNothing() {
     EngineDriver d =
         new EngineDriver(SyntheticIncidents.config())

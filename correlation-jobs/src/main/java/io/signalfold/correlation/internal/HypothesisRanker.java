@@ -108,6 +108,7 @@ public final class HypothesisRanker {
     dependencyHypotheses(a, impact, drafts, now);
     HypothesisDraft traffic = trafficHypotheses(a, drafts);
     Map<String, HypothesisDraft> instanceFactors = factorHypotheses(a, inventory, drafts, now);
+    versionHypotheses(a, changes, inventory, drafts, now);
     resourceHypotheses(a, changes, drafts, ruledOut, traffic, instanceFactors, now);
     unknownHypothesis(a, drafts);
 
@@ -990,6 +991,73 @@ public final class HypothesisRanker {
       case InventoryIndex.CELL -> s.cell;
       default -> null;
     };
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  /**
+   * A service whose anomalous instance-level signals all come from one version while it also runs
+   * another (a canary, a partial rollout), when no deploy event names that version (the deploy tool
+   * did not report it, and no derived event either): the version is the suspect.
+   */
+  private void versionHypotheses(
+      CandidateAnalysis a,
+      List<ChangeEvent> changes,
+      InventoryIndex inventory,
+      Map<String, HypothesisDraft> drafts,
+      long now) {
+    for (Node n : a.nodes.values()) {
+      if (n.dependency || n.versions.size() != 1) {
+        continue;
+      }
+      String v = n.versions.iterator().next();
+      Set<String> running = inventory.values(n.name, InventoryIndex.VERSION, now);
+      if (running.size() < 2 || !running.contains(v)) {
+        continue; // every instance runs it: not a distinguishing version
+      }
+      boolean named = false;
+      for (ChangeEvent c : changes) {
+        named |=
+            (c.getKind() == ChangeKind.DEPLOY || c.getKind() == ChangeKind.ROLLBACK)
+                && n.name.equals(c.getService())
+                && v.equals(c.getVersion());
+      }
+      if (named) {
+        continue; // the deploy hypothesis already covers it, with this as direct evidence
+      }
+      int withVersion = 0;
+      for (SignalState s : n.own) {
+        if (s.version != null) {
+          withVersion++;
+        }
+      }
+      Set<String> others = new TreeSet<>(running);
+      others.remove(v);
+      HypothesisDraft d =
+          new HypothesisDraft(
+              RootCauseKind.DEPLOYMENT,
+              EntityKind.VERSION,
+              v,
+              n.name,
+              w.get(Weight.VERSION),
+              "Version "
+                  + v
+                  + " of "
+                  + n.name
+                  + " is the one failing: its anomalous signals all report it while "
+                  + String.join(", ", others)
+                  + " also runs; no deploy event names it.");
+      d.version = v;
+      d.mitigation = MitigationClass.ROLLBACK;
+      d.term("location", a.locationWeight(n), n.roleReason);
+      d.term("concentration", 1.0, withVersion + " version-bearing signals, all on " + v);
+      for (SignalState s : n.own) {
+        if (v.equals(s.version)) {
+          d.addEvidence(evidence.signal(s));
+        }
+      }
+      put(drafts, d);
+    }
   }
 
   // ---------------------------------------------------------------- resources
