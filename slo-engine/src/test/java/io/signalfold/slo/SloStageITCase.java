@@ -118,11 +118,15 @@ class SloStageITCase {
         SloStage.build(red, metrics, logs, List.of(PER_ZONE, ORDERS, LOGS), SloConfig.defaults());
     List<SloBurnAlert> alerts = new ArrayList<>();
     List<SloStatus> statuses = new ArrayList<>();
-    try (CloseableIterator<SloBurnAlert> a = outputs.alerts().collectAsync();
-        CloseableIterator<SloStatus> s = outputs.statuses().collectAsync()) {
+    CloseableIterator<SloBurnAlert> a = outputs.alerts().collectAsync();
+    CloseableIterator<SloStatus> s = outputs.statuses().collectAsync();
+    try {
       env.execute("slo-stage-itcase");
       a.forEachRemaining(alerts::add);
       s.forEachRemaining(statuses::add);
+    } finally {
+      a.close();
+      s.close();
     }
 
     // az-1: two instances of 250 requests per 30 s -> 1000 a minute; 25 bad in each of the four

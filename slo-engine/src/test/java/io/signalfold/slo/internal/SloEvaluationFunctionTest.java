@@ -103,7 +103,8 @@ class SloEvaluationFunctionTest {
 
   @Test
   void alertsComeOutAtTheSameEventTimesAsFromThePlainEvaluator() throws Exception {
-    try (var h = harness()) {
+    var h = harness();
+    try {
       feed(h, 1, 180);
       List<String> got = alerts(h);
       assertThat(got).isNotEmpty().isEqualTo(expected(180));
@@ -114,17 +115,22 @@ class SloEvaluationFunctionTest {
       for (StreamRecord<SloBurnAlert> r : h.getSideOutput(SloEvaluationFunction.ALERTS)) {
         assertThat(r.getTimestamp()).isEqualTo(r.getValue().getTimestampMs() - 1);
       }
+    } finally {
+      h.close();
     }
   }
 
   @Test
   void statusesSumBothInstancesOfAnInterval() throws Exception {
-    try (var h = harness()) {
+    var h = harness();
+    try {
       feed(h, 1, 10);
       List<SloStatus> statuses = h.extractOutputValues().stream().collect(Collectors.toList());
       assertThat(statuses).hasSize(10);
       assertThat(statuses.get(9).getTotalEvents()).isEqualTo(10_000.0);
       assertThat(statuses.get(9).getTimestampMs()).isEqualTo(T0 + 10 * MIN);
+    } finally {
+      h.close();
     }
   }
 
@@ -132,17 +138,21 @@ class SloEvaluationFunctionTest {
   void snapshotAndRestoreContinueExactlyWhereTheRunLeftOff() throws Exception {
     OperatorSubtaskState snapshot;
     List<String> before;
-    try (var h = harness()) {
+    var h = harness();
+    try {
       feed(h, 1, 75); // mid-burn: the page is firing
       before = alerts(h);
       snapshot = h.snapshot(1L, T0 + 75 * MIN);
+    } finally {
+      h.close();
     }
     assertThat(before).anyMatch(s -> s.contains("page-1h-5m") && s.contains("FIRING"));
-    try (var restored =
+    var restored =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new SloEvaluationFunction(List.of(SLO), CONFIG)),
             SliSample::key,
-            Types.STRING)) {
+            Types.STRING);
+    try {
       restored.setup();
       restored.initializeState(snapshot);
       restored.open();
@@ -150,12 +160,15 @@ class SloEvaluationFunctionTest {
       List<String> all = new ArrayList<>(before);
       all.addAll(alerts(restored));
       assertThat(all).isEqualTo(expected(180));
+    } finally {
+      restored.close();
     }
   }
 
   @Test
   void stateAndTimersFallBackToZeroOnceTheWindowsEmpty() throws Exception {
-    try (var h = harness()) {
+    var h = harness();
+    try {
       feed(h, 1, 120);
       assertThat(h.numKeyedStateEntries()).isEqualTo(1);
       assertThat(h.numEventTimeTimers()).isPositive();
@@ -164,12 +177,15 @@ class SloEvaluationFunctionTest {
       assertThat(h.numKeyedStateEntries()).isZero();
       assertThat(h.numEventTimeTimers()).isZero();
       assertThat(alerts(h)).last().asString().contains("RESOLVED");
+    } finally {
+      h.close();
     }
   }
 
   @Test
   void lateSamplesAreCountedInTheStatus() throws Exception {
-    try (var h = harness()) {
+    var h = harness();
+    try {
       feed(h, 1, 30);
       String key = SliKeys.key(SLO.name(), "");
       h.processElement(new StreamRecord<>(new SliSample(key, T0 + 5 * MIN, 0, 100), T0 + 5 * MIN));
@@ -178,26 +194,34 @@ class SloEvaluationFunctionTest {
       SloStatus last = statuses.get(statuses.size() - 1);
       assertThat(last.getLateEventsIgnored()).isEqualTo(1);
       assertThat(last.getTotalEvents()).isEqualTo(31_000.0);
+    } finally {
+      h.close();
     }
   }
 
   @Test
   void samplesOfAnSloThatNoLongerExistsAreIgnoredAndCleared() throws Exception {
-    try (var h = harness()) {
+    var h = harness();
+    try {
       h.processElement(
           new StreamRecord<>(new SliSample(SliKeys.key("gone", ""), T0 + MIN, 0, 1), T0 + MIN));
       h.processWatermark(T0 + 10 * MIN);
       assertThat(h.numKeyedStateEntries()).isZero();
       assertThat(h.extractOutputValues()).isEmpty();
+    } finally {
+      h.close();
     }
   }
 
   @Test
   void policyChangesResetIncompatibleState() throws Exception {
     OperatorSubtaskState snapshot;
-    try (var h = harness()) {
+    var h = harness();
+    try {
       feed(h, 1, 30);
       snapshot = h.snapshot(1L, T0 + 30 * MIN);
+    } finally {
+      h.close();
     }
     SloConfig finer = CONFIG.withFineResolution(java.time.Duration.ofSeconds(30));
     SloDefinition noRules =
@@ -206,11 +230,12 @@ class SloEvaluationFunctionTest {
                 BurnRatePolicy.sreWorkbook()
                     .withRules(List.of(), BurnRatePolicy.WindowScaling.NONE))
             .build();
-    try (var restored =
+    var restored =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new SloEvaluationFunction(List.of(noRules), finer)),
             SliSample::key,
-            Types.STRING)) {
+            Types.STRING);
+    try {
       restored.setup();
       restored.initializeState(snapshot);
       restored.open();
@@ -218,6 +243,8 @@ class SloEvaluationFunctionTest {
       List<SloStatus> statuses = restored.extractOutputValues();
       // The old buckets cannot be read with the new layout: counting starts over.
       assertThat(statuses.get(statuses.size() - 1).getTotalEvents()).isEqualTo(2_000.0);
+    } finally {
+      restored.close();
     }
   }
 }
