@@ -134,8 +134,10 @@ public final class SloEvaluationFunction
     }
     state.update(st);
     if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
+      // The next cadence instant, rounded up to a bucket end (evaluations happen at bucket ends).
       long interval = config.statusInterval().toMillis();
-      ctx.timerService().registerEventTimeTimer((Math.floorDiv(at, interval) + 1) * interval - 1);
+      long next = compiled.get(name).bucketEndMs((Math.floorDiv(at, interval) + 1) * interval);
+      ctx.timerService().registerEventTimeTimer(next - 1);
     }
   }
 
