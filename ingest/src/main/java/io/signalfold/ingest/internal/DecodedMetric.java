@@ -21,6 +21,9 @@ public final class DecodedMetric {
   /** Key of the per-metric-per-service series cap: service identity + metric name. */
   public String capKey;
 
+  /** Series id without point attributes (metric name + resource identity): the overflow base. */
+  public String seriesPrefix;
+
   public MetricPoint point;
 
   public DecodedMetric() {}

@@ -300,6 +300,7 @@ public final class MetricDecoder {
     p.setExemplarTraceIds(Collections.emptyList());
     out.point = p;
     out.capKey = ctx.capKey;
+    out.seriesPrefix = ctx.seriesPrefix;
     out.timeNanos = timeNanos;
     out.startTimeNanos = startNanos;
     retainAttributes(p, out, attributes, ctx);
