@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * Parsing Approach with Fixed Depth Tree", IEEE ICWS 2017). A message is reduced to its first line
  * (a stack trace is one event named by its first line), tokenized on blanks, and tokens holding
  * digits are masked as {@code <*>} (Drain's preprocessing step). A fixed-depth parse tree routes it
- * by token count and then by its first {@code depth - 2} tokens to a leaf of log groups; the group
+ * by token count and then by its first {@code depth - 3} tokens (the paper's depth counts the root,
+ * the length layer and the leaf layer) to a leaf of log groups; the group
  * with the highest share of equal tokens wins if that share reaches the similarity threshold, and
  * its template turns the differing positions into {@code <*>}. Otherwise a new group starts.
  *
@@ -174,7 +175,7 @@ public final class LogTemplateMiner {
 
   private Group insert(String[] tokens, long firstSeenMs, long lastSeenMs) {
     Node node = byLength.computeIfAbsent(tokens.length, k -> new Node());
-    int layers = Math.min(depth - 2, tokens.length);
+    int layers = Math.min(depth - 3, tokens.length);
     for (int i = 0; i < layers; i++) {
       String t = tokens[i];
       Node next = node.children.get(t);
@@ -208,7 +209,7 @@ public final class LogTemplateMiner {
       return level;
     }
     level.add(root);
-    int layers = Math.min(depth - 2, tokens.length);
+    int layers = Math.min(depth - 3, tokens.length);
     for (int i = 0; i < layers; i++) {
       List<Node> next = new ArrayList<>(2);
       for (Node n : level) {
