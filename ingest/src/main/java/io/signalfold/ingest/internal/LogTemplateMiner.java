@@ -17,9 +17,9 @@ import java.util.function.Consumer;
  * (a stack trace is one event named by its first line), tokenized on blanks, and tokens holding
  * digits are masked as {@code <*>} (Drain's preprocessing step). A fixed-depth parse tree routes it
  * by token count and then by its first {@code depth - 3} tokens (the paper's depth counts the root,
- * the length layer and the leaf layer) to a leaf of log groups; the group
- * with the highest share of equal tokens wins if that share reaches the similarity threshold, and
- * its template turns the differing positions into {@code <*>}. Otherwise a new group starts.
+ * the length layer and the leaf layer) to a leaf of log groups; the group with the highest share of
+ * equal tokens wins if that share reaches the similarity threshold, and its template turns the
+ * differing positions into {@code <*>}. Otherwise a new group starts.
  *
  * <p>Departures from the paper, and why: (1) template ids are a hash of the template text, so the
  * same template gets the same id after a restart or a replay (a counter would not); (2) when the
