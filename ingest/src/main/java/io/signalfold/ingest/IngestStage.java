@@ -5,6 +5,7 @@ import io.signalfold.ingest.internal.DecodeFunction;
 import io.signalfold.ingest.internal.DecodedMetric;
 import io.signalfold.ingest.internal.EdgeMatcher;
 import io.signalfold.ingest.internal.EdgeObservation;
+import io.signalfold.ingest.internal.EventTimeWatermarks;
 import io.signalfold.ingest.internal.IntervalAggregates;
 import io.signalfold.ingest.internal.KeyedSpan;
 import io.signalfold.ingest.internal.LogEvent;
@@ -279,9 +280,7 @@ public final class IngestStage {
 
   private static <T> WatermarkStrategy<T> watermarks(
       IngestConfig config, SerializableTimestampAssigner<T> assigner) {
-    return WatermarkStrategy.<T>forBoundedOutOfOrderness(config.maxOutOfOrderness())
-        .withTimestampAssigner(assigner)
-        .withIdleness(config.idleness());
+    return EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.idleness(), assigner);
   }
 
   private static <T> DataStream<T> empty(DataStream<RawTelemetry> any, Class<T> type) {

@@ -117,8 +117,12 @@ public final class KafkaTelemetrySources {
     private String changeEventsTopic = DEFAULT_CHANGE_EVENTS_TOPIC;
     private String groupId = "signalfold-ingest";
     private final Properties consumerProperties = new Properties();
+
+    // The connector offers no replacement yet for Kafka's deprecated OffsetResetStrategy.
+    @SuppressWarnings("deprecation")
     private OffsetsInitializer startingOffsets =
         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+
     private boolean bounded;
 
     private Builder(String bootstrapServers) {
