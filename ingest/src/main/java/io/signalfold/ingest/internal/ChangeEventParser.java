@@ -107,7 +107,10 @@ public final class ChangeEventParser {
           json);
       return;
     }
-    String bad = timestamps.problem(time, kafkaTimestampMs, "field 'time'");
+    String bad = timestamps.problem(time, kafkaTimestampMs);
+    if (bad != null) {
+      bad = "field 'time' " + bad;
+    }
     if (bad != null) {
       sink.reject(DeadLetterReason.ABSURD_TIMESTAMP, bad, json);
       return;

@@ -82,11 +82,12 @@ public final class LogDecoder {
     List<ResourceLogs> rls = request.getResourceLogsList();
     for (int r = 0; r < rls.size(); r++) {
       ResourceLogs rl = rls.get(r);
-      String tooBig =
-          resources.oversized(
-              rl.getResource().getAttributesList(), "resourceLogs[" + r + "].resource");
+      String tooBig = resources.oversized(rl.getResource().getAttributesList());
       if (tooBig != null) {
-        sink.reject(DeadLetterReason.OVERSIZED_ATTRIBUTES, tooBig, rl.toByteArray());
+        sink.reject(
+            DeadLetterReason.OVERSIZED_ATTRIBUTES,
+            "resourceLogs[" + r + "].resource " + tooBig,
+            rl.toByteArray());
         continue;
       }
       ResourceDecoder.Decoded res = resources.decode(rl.getResource());
@@ -96,18 +97,23 @@ public final class LogDecoder {
         List<LogRecord> records = sls.get(s).getLogRecordsList();
         for (int i = 0; i < records.size(); i++) {
           LogRecord lr = records.get(i);
-          String where = "resourceLogs[" + r + "].scopeLogs[" + s + "].logRecords[" + i + "]";
           long nanos =
               lr.getTimeUnixNano() != 0 ? lr.getTimeUnixNano() : lr.getObservedTimeUnixNano();
           long timeMs = TimestampCheck.nanosToMillis(nanos);
-          String bad = timestamps.problem(timeMs, kafkaTimestampMs, where + ".timeUnixNano");
+          String bad = timestamps.problem(timeMs, kafkaTimestampMs);
           if (bad != null) {
-            sink.reject(DeadLetterReason.ABSURD_TIMESTAMP, bad, lr.toByteArray());
+            sink.reject(
+                DeadLetterReason.ABSURD_TIMESTAMP,
+                where(r, s, i) + ".timeUnixNano " + bad,
+                lr.toByteArray());
             continue;
           }
-          String big = resources.oversized(lr.getAttributesList(), where);
+          String big = resources.oversized(lr.getAttributesList());
           if (big != null) {
-            sink.reject(DeadLetterReason.OVERSIZED_ATTRIBUTES, big, lr.toByteArray());
+            sink.reject(
+                DeadLetterReason.OVERSIZED_ATTRIBUTES,
+                where(r, s, i) + " " + big,
+                lr.toByteArray());
             continue;
           }
           LogEvent ev = new LogEvent();
@@ -126,6 +132,10 @@ public final class LogDecoder {
         sink.sighting(res.context, maxTime);
       }
     }
+  }
+
+  private static String where(int r, int s, int i) {
+    return "resourceLogs[" + r + "].scopeLogs[" + s + "].logRecords[" + i + "]";
   }
 
   /** OpenTelemetry severity ranges; severity_text when the number is unset. */

@@ -49,6 +49,14 @@ public final class MetricDecoder {
   private final IngestConfig config;
   private final ResourceDecoder resources;
   private final TimestampCheck timestamps;
+  private final SeriesCache series = new SeriesCache(1 << 14);
+
+  /** identity key -> metric name -> {series prefix, cap key}; cleared when large. */
+  private final Map<String, Map<String, String[]>> prefixes = new HashMap<>();
+
+  private int prefixCount;
+  private List<Double> lastBounds = Collections.emptyList();
+  private int[] order = new int[16];
 
   public MetricDecoder(IngestConfig config) {
     this.config = config;
@@ -113,11 +121,12 @@ public final class MetricDecoder {
     List<ResourceMetrics> rms = request.getResourceMetricsList();
     for (int r = 0, nr = rms.size(); r < nr; r++) {
       ResourceMetrics rm = rms.get(r);
-      String where = "resourceMetrics[" + r + "]";
-      String tooBig =
-          resources.oversized(rm.getResource().getAttributesList(), where + ".resource");
+      String tooBig = resources.oversized(rm.getResource().getAttributesList());
       if (tooBig != null) {
-        sink.reject(DeadLetterReason.OVERSIZED_ATTRIBUTES, tooBig, rm.toByteArray());
+        sink.reject(
+            DeadLetterReason.OVERSIZED_ATTRIBUTES,
+            "resourceMetrics[" + r + "].resource " + tooBig,
+            rm.toByteArray());
         continue;
       }
       ResourceDecoder.Decoded res = resources.decode(rm.getResource());
@@ -156,7 +165,8 @@ public final class MetricDecoder {
           DeadLetterReason.MISSING_FIELD, path(r, s, m) + ".name is empty", metric.toByteArray());
       return Long.MIN_VALUE;
     }
-    MetricContext ctx = new MetricContext(name, metric.getUnit(), res, scope, r, s, m);
+    MetricContext ctx =
+        new MetricContext(name, metric.getUnit(), res, scope, prefixes(res, name), r, s, m);
     ctx.allowed = config.pointAttributesFor(name);
     long maxTime = Long.MIN_VALUE;
     switch (metric.getDataCase()) {
@@ -228,6 +238,25 @@ public final class MetricDecoder {
     return maxTime;
   }
 
+  private String[] prefixes(ResourceDecoder.Decoded res, String name) {
+    Map<String, String[]> byName = prefixes.get(res.identityKey);
+    if (byName == null) {
+      if (prefixCount > 100_000) {
+        prefixes.clear();
+        prefixCount = 0;
+      }
+      byName = new HashMap<>();
+      prefixes.put(res.identityKey, byName);
+    }
+    String[] p = byName.get(name);
+    if (p == null) {
+      p = new String[] {name + "|" + res.identityKey, res.service + "|" + name};
+      byName.put(name, p);
+      prefixCount++;
+    }
+    return p;
+  }
+
   /** Per-metric values shared by its points. */
   private static final class MetricContext {
     final String name;
@@ -242,13 +271,20 @@ public final class MetricDecoder {
     Set<String> allowed;
 
     MetricContext(
-        String name, String unit, ResourceDecoder.Decoded res, String scope, int r, int s, int m) {
+        String name,
+        String unit,
+        ResourceDecoder.Decoded res,
+        String scope,
+        String[] prefixes,
+        int r,
+        int s,
+        int m) {
       this.name = name;
       this.unit = unit;
       this.res = res;
       this.scope = scope;
-      this.seriesPrefix = name + "|" + res.identityKey;
-      this.capKey = res.service + "|" + name;
+      this.seriesPrefix = prefixes[0];
+      this.capKey = prefixes[1];
       this.r = r;
       this.s = s;
       this.m = m;
@@ -276,15 +312,19 @@ public final class MetricDecoder {
       MessageLite item,
       DecodeSink<DecodedMetric> sink) {
     long timeMs = TimestampCheck.nanosToMillis(timeNanos);
-    String bad = timestamps.problem(timeMs, kafkaTs, ctx.where(i) + ".timeUnixNano");
+    String bad = timestamps.problem(timeMs, kafkaTs);
     if (bad != null) {
-      sink.reject(DeadLetterReason.ABSURD_TIMESTAMP, bad, item.toByteArray());
+      sink.reject(
+          DeadLetterReason.ABSURD_TIMESTAMP,
+          ctx.where(i) + ".timeUnixNano " + bad,
+          item.toByteArray());
       return false;
     }
     if (!attributes.isEmpty()) {
-      String tooBig = resources.oversized(attributes, ctx.where(i));
+      String tooBig = resources.oversized(attributes);
       if (tooBig != null) {
-        sink.reject(DeadLetterReason.OVERSIZED_ATTRIBUTES, tooBig, item.toByteArray());
+        sink.reject(
+            DeadLetterReason.OVERSIZED_ATTRIBUTES, ctx.where(i) + " " + tooBig, item.toByteArray());
         return false;
       }
     }
@@ -318,27 +358,48 @@ public final class MetricDecoder {
       }
       return;
     }
-    // Few attributes per point: sort indexes by key with insertion sort, no collections.
-    int[] order = new int[n];
+    // Per-metric allow-lists give different results for the same attributes: key by the prefix,
+    // which names the metric.
+    int hash = SeriesCache.hash(ctx.seriesPrefix, attributes);
+    SeriesCache.Entry cached = series.get(hash, ctx.seriesPrefix, attributes);
+    if (cached == null) {
+      cached = computeSeries(attributes, ctx);
+      series.put(hash, cached);
+    }
+    p.setAttributes(cached.retained);
+    p.setSeriesId(cached.seriesId);
+    if (out.cumulative) {
+      out.identityKey = cached.identityKey;
+    }
+  }
+
+  private SeriesCache.Entry computeSeries(List<KeyValue> attributes, MetricContext ctx) {
+    int n = attributes.size();
+    if (order.length < n) {
+      order = new int[Math.max(n, order.length * 2)];
+    }
+    int[] idx = order;
     int kept = 0;
     boolean dropped = false;
     for (int i = 0; i < n; i++) {
       if (ctx.allowed.contains(attributes.get(i).getKey())) {
-        order[kept++] = i;
+        idx[kept++] = i;
       } else {
         dropped = true;
       }
     }
-    sortByKey(order, kept, attributes);
+    sortByKey(idx, kept, attributes);
+    Map<String, String> retained;
+    String seriesId;
     if (kept == 0) {
-      p.setAttributes(NO_ATTRIBUTES);
-      p.setSeriesId(ctx.seriesPrefix);
+      retained = NO_ATTRIBUTES;
+      seriesId = ctx.seriesPrefix;
     } else {
       Map<String, String> map = new HashMap<>(kept * 2);
       StringBuilder id = new StringBuilder(ctx.seriesPrefix.length() + 24 * kept);
       id.append(ctx.seriesPrefix).append('|');
       for (int j = 0; j < kept; j++) {
-        KeyValue kv = attributes.get(order[j]);
+        KeyValue kv = attributes.get(idx[j]);
         String v = AttributeValues.toText(kv.getValue());
         map.put(kv.getKey(), v);
         if (j > 0) {
@@ -346,29 +407,27 @@ public final class MetricDecoder {
         }
         id.append(kv.getKey()).append('=').append(v);
       }
-      p.setAttributes(map);
-      p.setSeriesId(id.toString());
+      retained = Collections.unmodifiableMap(map);
+      seriesId = id.toString();
     }
-    if (out.cumulative) {
-      if (!dropped) {
-        out.identityKey = p.getSeriesId();
-      } else {
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) {
-          all[i] = i;
-        }
-        sortByKey(all, n, attributes);
-        StringBuilder id = new StringBuilder(ctx.seriesPrefix).append("|#");
-        for (int j = 0; j < n; j++) {
-          KeyValue kv = attributes.get(all[j]);
-          id.append(kv.getKey())
-              .append('=')
-              .append(AttributeValues.toText(kv.getValue()))
-              .append(',');
-        }
-        out.identityKey = id.toString();
+    String identityKey = seriesId;
+    if (dropped) {
+      int[] all = new int[n];
+      for (int i = 0; i < n; i++) {
+        all[i] = i;
       }
+      sortByKey(all, n, attributes);
+      StringBuilder id = new StringBuilder(ctx.seriesPrefix).append("|#");
+      for (int j = 0; j < n; j++) {
+        KeyValue kv = attributes.get(all[j]);
+        id.append(kv.getKey())
+            .append('=')
+            .append(AttributeValues.toText(kv.getValue()))
+            .append(',');
+      }
+      identityKey = id.toString();
     }
+    return new SeriesCache.Entry(ctx.seriesPrefix, attributes, retained, seriesId, identityKey);
   }
 
   private static void sortByKey(int[] idx, int n, List<KeyValue> attributes) {
@@ -512,16 +571,12 @@ public final class MetricDecoder {
     h.setSum(dp.hasSum() ? dp.getSum() : null);
     h.setMin(dp.hasMin() ? dp.getMin() : null);
     h.setMax(dp.hasMax() ? dp.getMax() : null);
-    List<Double> bounds = new ArrayList<>(nbounds);
-    for (int b = 0; b < nbounds; b++) {
-      bounds.add(dp.getExplicitBounds(b));
-    }
-    List<Long> counts = new ArrayList<>(nb);
+    long[] counts = new long[nb];
     for (int b = 0; b < nb; b++) {
-      counts.add(dp.getBucketCounts(b));
+      counts[b] = dp.getBucketCounts(b);
     }
-    h.setExplicitBounds(bounds);
-    h.setExplicitCounts(counts);
+    h.setExplicitBounds(bounds(dp));
+    h.setExplicitCounts(new LongListView(counts));
     h.setZeroCount(0L);
     p.setType(MetricType.HISTOGRAM);
     p.setMonotonic(false);
@@ -534,6 +589,27 @@ public final class MetricDecoder {
     }
     sink.emit(out);
     return p.getTimestampMs();
+  }
+
+  /** The point's bounds; the previous list when equal (bounds rarely change), so no boxing. */
+  private List<Double> bounds(HistogramDataPoint dp) {
+    int n = dp.getExplicitBoundsCount();
+    List<Double> last = lastBounds;
+    if (last.size() == n) {
+      boolean same = true;
+      for (int b = 0; b < n && same; b++) {
+        same = last.get(b) == dp.getExplicitBounds(b);
+      }
+      if (same) {
+        return last;
+      }
+    }
+    List<Double> bounds = new ArrayList<>(n);
+    for (int b = 0; b < n; b++) {
+      bounds.add(dp.getExplicitBounds(b));
+    }
+    lastBounds = Collections.unmodifiableList(bounds);
+    return lastBounds;
   }
 
   private long expHistogram(

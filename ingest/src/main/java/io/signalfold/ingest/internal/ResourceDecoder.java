@@ -48,22 +48,39 @@ public final class ResourceDecoder {
   }
 
   /**
-   * Why an attribute list is too large, or null when it is within the limits. Counts attributes and
-   * their encoded size (key plus value bytes).
+   * Why an attribute list is too large (to be prefixed with its location), or null when it is
+   * within the limits. Counts attributes and their size (key plus value).
    */
-  public String oversized(List<KeyValue> attributes, String where) {
+  public String oversized(List<KeyValue> attributes) {
     int n = attributes.size();
     if (n > maxAttributeCount) {
-      return where + " has " + n + " attributes (max " + maxAttributeCount + ")";
+      return "has " + n + " attributes (max " + maxAttributeCount + ")";
     }
     long bytes = 0;
     for (int i = 0; i < n; i++) {
-      bytes += attributes.get(i).getSerializedSize();
+      bytes += approximateSize(attributes.get(i));
     }
     if (bytes > maxAttributeBytes) {
-      return where + " attributes take " + bytes + " bytes (max " + maxAttributeBytes + ")";
+      return "attributes take " + bytes + " bytes (max " + maxAttributeBytes + ")";
     }
     return null;
+  }
+
+  /** Key plus value size in chars (strings) or their encoded size (other values), no copying. */
+  private static long approximateSize(KeyValue kv) {
+    AnyValue v = kv.getValue();
+    long size = kv.getKey().length();
+    switch (v.getValueCase()) {
+      case STRING_VALUE:
+        return size + v.getStringValue().length();
+      case INT_VALUE:
+      case DOUBLE_VALUE:
+        return size + 8;
+      case BOOL_VALUE:
+        return size + 1;
+      default:
+        return size + v.getSerializedSize();
+    }
   }
 
   public Decoded decode(Resource resource) {

@@ -92,11 +92,12 @@ public final class SpanDecoder {
     List<ResourceSpans> rss = request.getResourceSpansList();
     for (int r = 0; r < rss.size(); r++) {
       ResourceSpans rs = rss.get(r);
-      String tooBig =
-          resources.oversized(
-              rs.getResource().getAttributesList(), "resourceSpans[" + r + "].resource");
+      String tooBig = resources.oversized(rs.getResource().getAttributesList());
       if (tooBig != null) {
-        sink.reject(DeadLetterReason.OVERSIZED_ATTRIBUTES, tooBig, rs.toByteArray());
+        sink.reject(
+            DeadLetterReason.OVERSIZED_ATTRIBUTES,
+            "resourceSpans[" + r + "].resource " + tooBig,
+            rs.toByteArray());
         continue;
       }
       ResourceDecoder.Decoded res = resources.decode(rs.getResource());
@@ -105,8 +106,7 @@ public final class SpanDecoder {
       for (int s = 0; s < sss.size(); s++) {
         List<Span> spans = sss.get(s).getSpansList();
         for (int i = 0; i < spans.size(); i++) {
-          String where = "resourceSpans[" + r + "].scopeSpans[" + s + "].spans[" + i + "]";
-          SpanRecord rec = span(spans.get(i), res, kafkaTimestampMs, where, sink);
+          SpanRecord rec = span(spans.get(i), res, kafkaTimestampMs, r, s, i, sink);
           if (rec != null) {
             maxTime = Math.max(maxTime, rec.startMs);
             sink.emit(rec);
@@ -123,9 +123,12 @@ public final class SpanDecoder {
       Span span,
       ResourceDecoder.Decoded res,
       long kafkaTs,
-      String where,
+      int r,
+      int s,
+      int i,
       DecodeSink<SpanRecord> sink) {
     if (span.getTraceId().size() != 16 || span.getSpanId().size() != 8) {
+      String where = where(r, s, i);
       sink.reject(
           DeadLetterReason.MISSING_FIELD,
           where
@@ -137,10 +140,12 @@ public final class SpanDecoder {
       return null;
     }
     long startMs = TimestampCheck.nanosToMillis(span.getStartTimeUnixNano());
-    String bad = timestamps.problem(startMs, kafkaTs, where + ".startTimeUnixNano");
-    if (bad == null && span.getEndTimeUnixNano() < span.getStartTimeUnixNano()) {
+    String bad = timestamps.problem(startMs, kafkaTs);
+    if (bad != null) {
+      bad = where(r, s, i) + ".startTimeUnixNano " + bad;
+    } else if (span.getEndTimeUnixNano() < span.getStartTimeUnixNano()) {
       bad =
-          where
+          where(r, s, i)
               + ".endTimeUnixNano "
               + span.getEndTimeUnixNano()
               + " is before startTimeUnixNano "
@@ -151,9 +156,10 @@ public final class SpanDecoder {
       return null;
     }
     List<KeyValue> attrs = span.getAttributesList();
-    String tooBig = resources.oversized(attrs, where);
+    String tooBig = resources.oversized(attrs);
     if (tooBig != null) {
-      sink.reject(DeadLetterReason.OVERSIZED_ATTRIBUTES, tooBig, span.toByteArray());
+      sink.reject(
+          DeadLetterReason.OVERSIZED_ATTRIBUTES, where(r, s, i) + " " + tooBig, span.toByteArray());
       return null;
     }
 
@@ -318,6 +324,10 @@ public final class SpanDecoder {
       rec.external = dbSystem != null || msgSystem != null || rec.kind == SpanKind.PRODUCER;
     }
     return rec;
+  }
+
+  private static String where(int r, int s, int i) {
+    return "resourceSpans[" + r + "].scopeSpans[" + s + "].spans[" + i + "]";
   }
 
   static String operation(String name, SpanKind kind, String route, String method) {

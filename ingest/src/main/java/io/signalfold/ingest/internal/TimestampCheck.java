@@ -17,17 +17,19 @@ public final class TimestampCheck {
     this.maxFutureMs = config.maxFutureSkew() == null ? -1 : config.maxFutureSkew().toMillis();
   }
 
-  /** Null when {@code timeMs} is plausible, else why not. */
-  public String problem(long timeMs, long kafkaTimestampMs, String field) {
+  /**
+   * Null when {@code timeMs} is plausible, else why not (to be prefixed with the field's location;
+   * built only on failure so the per-record path allocates nothing).
+   */
+  public String problem(long timeMs, long kafkaTimestampMs) {
     if (timeMs <= 0) {
-      return field + " is " + timeMs + " (unset)";
+      return "is " + timeMs + " (unset)";
     }
     if (timeMs < minMs) {
-      return field + " " + timeMs + " ms is before the configured minimum " + minMs + " ms";
+      return "= " + timeMs + " ms is before the configured minimum " + minMs + " ms";
     }
     if (maxFutureMs >= 0 && kafkaTimestampMs > 0 && timeMs > kafkaTimestampMs + maxFutureMs) {
-      return field
-          + " "
+      return "= "
           + timeMs
           + " ms is "
           + (timeMs - kafkaTimestampMs)
