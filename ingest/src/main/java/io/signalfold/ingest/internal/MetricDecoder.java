@@ -320,14 +320,6 @@ public final class MetricDecoder {
           item.toByteArray());
       return false;
     }
-    if (!attributes.isEmpty()) {
-      String tooBig = resources.oversized(attributes);
-      if (tooBig != null) {
-        sink.reject(
-            DeadLetterReason.OVERSIZED_ATTRIBUTES, ctx.where(i) + " " + tooBig, item.toByteArray());
-        return false;
-      }
-    }
     p.setName(ctx.name);
     p.setUnit(ctx.unit);
     p.setTimestampMs(timeMs);
@@ -343,12 +335,22 @@ public final class MetricDecoder {
     out.seriesPrefix = ctx.seriesPrefix;
     out.timeNanos = timeNanos;
     out.startTimeNanos = startNanos;
-    retainAttributes(p, out, attributes, ctx);
+    String tooBig = retainAttributes(p, out, attributes, ctx, i);
+    if (tooBig != null) {
+      sink.reject(
+          DeadLetterReason.OVERSIZED_ATTRIBUTES, ctx.where(i) + " " + tooBig, item.toByteArray());
+      return false;
+    }
     return true;
   }
 
-  private void retainAttributes(
-      MetricPoint p, DecodedMetric out, List<KeyValue> attributes, MetricContext ctx) {
+  /**
+   * Sets the retained attributes and series ids; returns why the attribute set is too large, or
+   * null. A cache hit means the very same attributes were validated before, so the size check only
+   * runs on a miss.
+   */
+  private String retainAttributes(
+      MetricPoint p, DecodedMetric out, List<KeyValue> attributes, MetricContext ctx, int index) {
     int n = attributes.size();
     if (n == 0) {
       p.setAttributes(NO_ATTRIBUTES);
@@ -356,21 +358,30 @@ public final class MetricDecoder {
       if (out.cumulative) {
         out.identityKey = ctx.seriesPrefix;
       }
-      return;
+      return null;
     }
     // Per-metric allow-lists give different results for the same attributes: key by the prefix,
     // which names the metric.
-    int hash = SeriesCache.hash(ctx.seriesPrefix, attributes);
-    SeriesCache.Entry cached = series.get(hash, ctx.seriesPrefix, attributes);
+    SeriesCache.Entry cached = series.guess(ctx.seriesPrefix, index, attributes);
     if (cached == null) {
-      cached = computeSeries(attributes, ctx);
-      series.put(hash, cached);
+      int hash = SeriesCache.hash(ctx.seriesPrefix, attributes);
+      cached = series.get(hash, ctx.seriesPrefix, attributes);
+      if (cached == null) {
+        String tooBig = resources.oversized(attributes);
+        if (tooBig != null) {
+          return tooBig;
+        }
+        cached = computeSeries(attributes, ctx);
+        series.put(hash, cached);
+      }
+      series.remember(ctx.seriesPrefix, index, cached);
     }
     p.setAttributes(cached.retained);
     p.setSeriesId(cached.seriesId);
     if (out.cumulative) {
       out.identityKey = cached.identityKey;
     }
+    return null;
   }
 
   private SeriesCache.Entry computeSeries(List<KeyValue> attributes, MetricContext ctx) {

@@ -47,7 +47,7 @@ final class SeriesCache {
       }
       for (int i = 0; i < keys.length; i++) {
         KeyValue kv = attributes.get(i);
-        if (!keys[i].equals(kv.getKey()) || !values[i].equals(kv.getValue())) {
+        if (!keys[i].equals(kv.getKey()) || !sameValue(values[i], kv.getValue())) {
           return false;
         }
       }
@@ -55,12 +55,52 @@ final class SeriesCache {
     }
   }
 
+  /** Value equality for the scalar cases without the generated equals' generic machinery. */
+  static boolean sameValue(AnyValue a, AnyValue b) {
+    if (a.getValueCase() != b.getValueCase()) {
+      return false;
+    }
+    switch (a.getValueCase()) {
+      case STRING_VALUE:
+        return a.getStringValue().equals(b.getStringValue());
+      case INT_VALUE:
+        return a.getIntValue() == b.getIntValue();
+      case BOOL_VALUE:
+        return a.getBoolValue() == b.getBoolValue();
+      case DOUBLE_VALUE:
+        return Double.compare(a.getDoubleValue(), b.getDoubleValue()) == 0;
+      default:
+        return a.equals(b);
+    }
+  }
+
   private final Entry[] slots;
+  private final Entry[] positional;
   private final int mask;
 
   SeriesCache(int sizePowerOfTwo) {
     this.slots = new Entry[sizePowerOfTwo];
+    this.positional = new Entry[sizePowerOfTwo];
     this.mask = sizePowerOfTwo - 1;
+  }
+
+  /**
+   * Positional guess: exports repeat their points in the same order, so the entry last seen at the
+   * same point index of the same metric and resource (the prefix, whose String hash is cached) is
+   * almost always right. Verifying it costs one comparison pass and no hashing of attributes.
+   */
+  Entry guess(String prefix, int pointIndex, List<KeyValue> attributes) {
+    Entry e = positional[positionalSlot(prefix, pointIndex)];
+    return e != null && e.matches(prefix, attributes) ? e : null;
+  }
+
+  void remember(String prefix, int pointIndex, Entry e) {
+    positional[positionalSlot(prefix, pointIndex)] = e;
+  }
+
+  private int positionalSlot(String prefix, int pointIndex) {
+    int h = (prefix.hashCode() * 31 + pointIndex) * 0x9E3779B9;
+    return (h ^ (h >>> 16)) & mask;
   }
 
   static int hash(String prefix, List<KeyValue> attributes) {
@@ -86,6 +126,7 @@ final class SeriesCache {
           h = 31 * h + v.getValueCase().ordinal();
       }
     }
+    h *= 0x9E3779B9;
     return h ^ (h >>> 16);
   }
 
