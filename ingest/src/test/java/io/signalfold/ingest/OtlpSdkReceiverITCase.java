@@ -148,7 +148,8 @@ class OtlpSdkReceiverITCase {
             .setAttribute("http.response.status_code", 500L)
             .setAttribute("customer.id", "c-42")
             .startSpan();
-    try (Scope ignored = server.makeCurrent()) {
+    Scope scope = server.makeCurrent();
+    try {
       Span db =
           tracer
               .spanBuilder("INSERT orders")
@@ -159,6 +160,8 @@ class OtlpSdkReceiverITCase {
       db.recordException(new IllegalStateException("duplicate key"));
       db.setStatus(StatusCode.ERROR);
       db.end();
+    } finally {
+      scope.close();
     }
     server.end();
     assertThat(tracerProvider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess()).isTrue();
