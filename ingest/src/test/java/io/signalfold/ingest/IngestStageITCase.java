@@ -96,6 +96,10 @@ class IngestStageITCase {
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
+    // Every record and accumulator must use Flink's own or Avro serializers, never Kryo.
+    env.configure(
+        new org.apache.flink.configuration.Configuration()
+            .set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false));
     KafkaTelemetrySources kafka =
         KafkaTelemetrySources.builder(KAFKA.bootstrapServers())
             .metricsTopic(METRICS)
