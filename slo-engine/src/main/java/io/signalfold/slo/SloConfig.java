@@ -14,9 +14,13 @@ import java.util.Objects;
  * @param coarseResolution width of the buckets of the SLO window (default 1h), a multiple of the
  *     fine resolution. The SLO window's far edge falls inside one coarse bucket, which is counted
  *     pro rata: the budget error is at most the non-uniformity of one coarse bucket.
- * @param maxAhead how far data may run ahead of the last evaluation (in event time) before the
- *     engine evaluates the instants in between on its own so the ring never overwrites buckets a
- *     pending evaluation needs (default 1h; fast replays jump further between watermarks)
+ * @param maxAhead how far data may run ahead of the last evaluation (in event time) in rings of the
+ *     base size (default 1h)
+ * @param maxLead how far data may run ahead of the last evaluation at most: the rings of a group
+ *     grow to hold it (and shrink back once evaluation catches up), so records of one group
+ *     arriving over several channels, or in a fast replay between watermarks, are all counted.
+ *     Beyond it the engine evaluates the instants in between on its own (data older than that
+ *     evaluation minus the allowed lateness is then late). Default 2d; never less than maxAhead
  * @param allowedLateness data older than the last evaluation minus this is not counted but added to
  *     {@code SloStatus.lateEventsIgnored} and the {@code lateEventsIgnored} metric (default 5m)
  * @param statusInterval SloStatus cadence per SLO and group, in event time (default 1m); a status
@@ -34,6 +38,7 @@ public record SloConfig(
     Duration fineResolution,
     Duration coarseResolution,
     Duration maxAhead,
+    Duration maxLead,
     Duration allowedLateness,
     Duration statusInterval,
     BurnRatePolicy defaultPolicy,
@@ -47,6 +52,7 @@ public record SloConfig(
     requirePositive(coarseResolution, "coarseResolution");
     requirePositive(statusInterval, "statusInterval");
     Objects.requireNonNull(maxAhead, "maxAhead");
+    Objects.requireNonNull(maxLead, "maxLead");
     Objects.requireNonNull(allowedLateness, "allowedLateness");
     Objects.requireNonNull(defaultPolicy, "defaultPolicy");
     if (maxAhead.isNegative() || allowedLateness.isNegative()) {
@@ -74,6 +80,7 @@ public record SloConfig(
         Duration.ofMinutes(1),
         Duration.ofHours(1),
         Duration.ofHours(1),
+        Duration.ofDays(2),
         Duration.ofMinutes(5),
         Duration.ofMinutes(1),
         BurnRatePolicy.sreWorkbook(),
@@ -87,6 +94,7 @@ public record SloConfig(
         v,
         coarseResolution,
         maxAhead,
+        maxLead,
         allowedLateness,
         statusInterval,
         defaultPolicy,
@@ -100,6 +108,7 @@ public record SloConfig(
         fineResolution,
         v,
         maxAhead,
+        maxLead,
         allowedLateness,
         statusInterval,
         defaultPolicy,
@@ -112,6 +121,21 @@ public record SloConfig(
     return new SloConfig(
         fineResolution,
         coarseResolution,
+        v,
+        maxLead,
+        allowedLateness,
+        statusInterval,
+        defaultPolicy,
+        warningBudgetRemaining,
+        budgetAlertMinEvents,
+        serviceRollupOperation);
+  }
+
+  public SloConfig withMaxLead(Duration v) {
+    return new SloConfig(
+        fineResolution,
+        coarseResolution,
+        maxAhead,
         v,
         allowedLateness,
         statusInterval,
@@ -126,6 +150,7 @@ public record SloConfig(
         fineResolution,
         coarseResolution,
         maxAhead,
+        maxLead,
         v,
         statusInterval,
         defaultPolicy,
@@ -139,6 +164,7 @@ public record SloConfig(
         fineResolution,
         coarseResolution,
         maxAhead,
+        maxLead,
         allowedLateness,
         v,
         defaultPolicy,
@@ -152,6 +178,7 @@ public record SloConfig(
         fineResolution,
         coarseResolution,
         maxAhead,
+        maxLead,
         allowedLateness,
         statusInterval,
         v,
@@ -165,6 +192,7 @@ public record SloConfig(
         fineResolution,
         coarseResolution,
         maxAhead,
+        maxLead,
         allowedLateness,
         statusInterval,
         defaultPolicy,
@@ -178,6 +206,7 @@ public record SloConfig(
         fineResolution,
         coarseResolution,
         maxAhead,
+        maxLead,
         allowedLateness,
         statusInterval,
         defaultPolicy,
@@ -191,6 +220,7 @@ public record SloConfig(
         fineResolution,
         coarseResolution,
         maxAhead,
+        maxLead,
         allowedLateness,
         statusInterval,
         defaultPolicy,
@@ -202,8 +232,8 @@ public record SloConfig(
   /**
    * Reads {@code slo.*} keys (listed in the module README, all optional) over {@link #defaults()}:
    * {@code slo.fine-resolution}, {@code slo.coarse-resolution}, {@code slo.max-ahead}, {@code
-   * slo.allowed-lateness}, {@code slo.status-interval} (durations such as 1m, 30s), {@code
-   * slo.warning-budget-remaining}, {@code slo.budget-alert-min-events}, {@code
+   * slo.max-lead}, {@code slo.allowed-lateness}, {@code slo.status-interval} (durations such as 1m,
+   * 30s), {@code slo.warning-budget-remaining}, {@code slo.budget-alert-min-events}, {@code
    * slo.service-rollup-operation} (empty: none), {@code slo.policy.rules} (e.g. {@code
    * page:1h:5m:14.4,page:6h:30m:6,ticket:3d:6h:1}), {@code slo.policy.scaling} (thresholds,
    * windows, none), {@code slo.policy.resolve-ratio}, {@code slo.policy.keep-firing-for}, {@code

@@ -178,13 +178,9 @@ public final class SloEvaluator {
     long k = c.fineIndex(eventTimeMs);
     if (st.evalBucket == EvaluatorState.NONE) {
       st.evalBucket = k - 1;
-    } else if (k - c.aheadBuckets > st.evalBucket) {
-      long target = k - c.aheadBuckets;
-      for (long b = st.evalBucket + 1; b <= target; b++) {
-        evaluateBucket(c.originMs + b * c.fineMs, b, out);
-      }
     }
-    if (st.fineHead != EvaluatorState.NONE && k <= st.fineHead - c.fineSize) {
+    makeRoom(k, eventTimeMs, out);
+    if (st.fineHead != EvaluatorState.NONE && k <= st.fineHead - st.fineBad.length) {
       st.lateEvents++;
       return Recorded.LATE;
     }
@@ -196,6 +192,56 @@ public final class SloEvaluator {
       st.lastDataMs = eventTimeMs;
     }
     return Recorded.ACCEPTED;
+  }
+
+  /**
+   * Makes the rings hold everything from what the next evaluation needs up to bucket {@code k}:
+   * they grow while data runs ahead of evaluation (records of one group arriving over several
+   * channels, replays between watermarks), up to {@code maxLead}; beyond that, the instants in
+   * between are evaluated first (data older than them minus the allowed lateness is then late).
+   */
+  private void makeRoom(long k, long eventTimeMs, Output out) {
+    EvaluatorState st = s;
+    long newest = st.fineHead == EvaluatorState.NONE ? k : Math.max(st.fineHead, k);
+    long fineNeed = newest - st.evalBucket + c.fineCore;
+    if (fineNeed > c.maxFineSize) {
+      long target = newest - (c.maxFineSize - c.fineCore);
+      for (long b = st.evalBucket + 1; b <= target; b++) {
+        evaluateBucket(c.originMs + b * c.fineMs, b, out);
+      }
+      fineNeed = newest - st.evalBucket + c.fineCore;
+    }
+    if (fineNeed > st.fineBad.length) {
+      int grown = (int) Math.min(c.maxFineSize, Math.max(fineNeed, st.fineBad.length * 3L / 2));
+      st.resizeFine(grown);
+    }
+    if (!c.statusFromFine) {
+      long kc = c.coarseIndex(eventTimeMs);
+      long newestC = st.coarseHead == EvaluatorState.NONE ? kc : Math.max(st.coarseHead, kc);
+      long evalC = c.coarseIndex(c.originMs + st.evalBucket * c.fineMs);
+      long coarseNeed = Math.min(c.maxCoarseSize, newestC - evalC + c.coarseCore);
+      if (coarseNeed > st.coarseBad.length) {
+        int grown =
+            (int) Math.min(c.maxCoarseSize, Math.max(coarseNeed, st.coarseBad.length * 3L / 2));
+        st.resizeCoarse(grown);
+      }
+    }
+  }
+
+  /** Shrinks rings grown by {@link #makeRoom} once the evaluation has caught up. */
+  private void shrinkIfCaughtUp(long e) {
+    EvaluatorState st = s;
+    if (st.fineBad.length > c.fineSize
+        && (st.fineHead == EvaluatorState.NONE || st.fineHead - e + c.fineCore <= c.fineSize)) {
+      st.resizeFine(c.fineSize);
+    }
+    if (st.coarseBad.length > c.coarseSize) {
+      long evalC = c.coarseIndex(c.originMs + e * c.fineMs);
+      if (st.coarseHead == EvaluatorState.NONE
+          || st.coarseHead - evalC + c.coarseCore <= c.coarseSize) {
+        st.resizeCoarse(c.coarseSize);
+      }
+    }
   }
 
   /**
@@ -293,6 +339,7 @@ public final class SloEvaluator {
     }
     st.evalBucket = e;
     st.lastEvalMs = t;
+    shrinkIfCaughtUp(e);
   }
 
   /**
@@ -391,7 +438,7 @@ public final class SloEvaluator {
     }
     long ka = Math.floorDiv(lo - 1 + m - 1, m) + 1; // first coarse bucket starting at or after lo
     long kb = Math.floorDiv(hi, m); // last coarse bucket ending at or before hi
-    if (ka > kb || ka <= s.coarseHead - c.coarseSize) {
+    if (ka > kb || ka <= s.coarseHead - s.coarseBad.length) {
       sumFine(lo, hi);
       return;
     }
@@ -403,7 +450,7 @@ public final class SloEvaluator {
     total += sumTotal;
     long top = Math.min(kb, s.coarseHead);
     if (ka <= top) {
-      int n = c.coarseSize;
+      int n = s.coarseBad.length;
       int p = (int) Math.floorMod(ka, (long) n);
       double[] cb = s.coarseBad;
       double[] ct = s.coarseTotal;
@@ -439,10 +486,10 @@ public final class SloEvaluator {
     long ks = Math.floorDiv(start - c.originMs, c.coarseMs) + 1;
     // The bucket holding the window's far edge counts pro rata (see SloConfig.coarseResolution).
     double fraction = (double) (c.originMs + ks * c.coarseMs - start) / c.coarseMs;
-    long lo = Math.max(ks, s.coarseHead - c.coarseSize + 1);
+    long lo = Math.max(ks, s.coarseHead - s.coarseBad.length + 1);
     long hi = Math.min(coarseE - 1, s.coarseHead);
     if (s.coarseHead != EvaluatorState.NONE && lo <= hi) {
-      int n = c.coarseSize;
+      int n = s.coarseBad.length;
       int p = (int) Math.floorMod(lo, (long) n);
       double[] cb = s.coarseBad;
       double[] ct = s.coarseTotal;
@@ -465,10 +512,10 @@ public final class SloEvaluator {
     double total = 0;
     EvaluatorState st = s;
     if (st.fineHead != EvaluatorState.NONE) {
-      long lo = Math.max(from, st.fineHead - c.fineSize + 1);
+      long lo = Math.max(from, st.fineHead - st.fineBad.length + 1);
       long hi = Math.min(to, st.fineHead);
       if (lo <= hi) {
-        int n = c.fineSize;
+        int n = st.fineBad.length;
         int p = (int) Math.floorMod(lo, (long) n);
         float[] fb = st.fineBad;
         float[] ft = st.fineTotal;
@@ -487,7 +534,7 @@ public final class SloEvaluator {
 
   private void addFine(long k, double bad, double total) {
     EvaluatorState st = s;
-    int n = c.fineSize;
+    int n = st.fineBad.length;
     if (st.fineHead == EvaluatorState.NONE) {
       st.fineHead = k;
     } else if (k > st.fineHead) {
@@ -510,7 +557,7 @@ public final class SloEvaluator {
 
   private void addCoarse(long k, double bad, double total) {
     EvaluatorState st = s;
-    int n = c.coarseSize;
+    int n = st.coarseBad.length;
     if (st.coarseHead == EvaluatorState.NONE) {
       st.coarseHead = k;
     } else if (k > st.coarseHead) {

@@ -288,27 +288,71 @@ class SloEvaluatorTest {
   }
 
   @Test
-  void dataFarAheadOfTheLastEvaluationTriggersTheEvaluationsInBetween() {
-    // A replay delivers a whole day before the next evaluation: the engine must not let the ring
-    // overwrite buckets that pending evaluations need. The alerts must come out as if evaluated
-    // minute by minute.
-    SloConfig config = SloConfig.defaults().withMaxAhead(Duration.ofMinutes(30));
+  void dataFarAheadOfTheLastEvaluationIsHeldAndGivesTheSameAlertsWhenEvaluated() {
+    // A replay delivers a whole day before the watermark lets the evaluations run (the stage has
+    // one timer per bucket). The rings grow to hold it, the alerts come out as if evaluated
+    // minute by minute, and the rings shrink back afterwards.
     java.util.function.IntToDoubleFunction bad = m -> m > 300 && m <= 340 ? 80 : 0;
+    CollectingOutput stepwise = new CollectingOutput();
+    SloEvaluator a = SloEvaluator.create(availability(0.999, "30d"), SloConfig.defaults());
+    feed(a, stepwise, 1, 1440, 1000, bad);
 
+    CollectingOutput held = new CollectingOutput();
+    SloEvaluator b = SloEvaluator.create(availability(0.999, "30d"), SloConfig.defaults());
+    long base = b.retainedBytes();
+    for (int m = 1; m <= 1440; m++) {
+      assertThat(b.record(T0 + m * MIN, 1000 - bad.applyAsDouble(m), 1000, held))
+          .isEqualTo(SloEvaluator.Recorded.ACCEPTED);
+    }
+    assertThat(held.statuses).as("nothing evaluated before the watermark").isEmpty();
+    assertThat(b.retainedBytes()).isGreaterThan(base);
+    for (int m = 1; m <= 1440; m++) {
+      b.evaluate(T0 + m * MIN, held);
+    }
+    assertThat(stepwise.alerts).isNotEmpty();
+    assertThat(held.transitions(T0)).isEqualTo(stepwise.transitions(T0));
+    assertThat(b.retainedBytes()).isEqualTo(base);
+  }
+
+  @Test
+  void recordsOfOneGroupSkewedAcrossChannelsAreAllCounted() {
+    // Two channels: the even minutes of 10 hours arrive before the odd ones. Nothing is late.
+    SloEvaluator ev = SloEvaluator.create(availability(0.999, "30d"), SloConfig.defaults());
+    CollectingOutput out = new CollectingOutput();
+    ev.record(T0 + MIN, 100, 100, out);
+    ev.evaluate(T0 + MIN, out);
+    for (int parity = 0; parity <= 1; parity++) {
+      for (int m = 2; m <= 600; m++) {
+        if (m % 2 == parity) {
+          assertThat(ev.record(T0 + m * MIN, 99, 100, out))
+              .isEqualTo(SloEvaluator.Recorded.ACCEPTED);
+        }
+      }
+    }
+    ev.evaluate(T0 + 600 * MIN, out);
+    SloStatus s = out.statuses.get(out.statuses.size() - 1);
+    assertThat(s.getTotalEvents()).isEqualTo(60_000.0);
+    assertThat(s.getGoodEvents()).isEqualTo(100 + 599 * 99.0);
+    assertThat(s.getLateEventsIgnored()).isZero();
+  }
+
+  @Test
+  void beyondMaxLeadTheInstantsInBetweenAreEvaluatedFirst() {
+    SloConfig config = SloConfig.defaults().withMaxLead(Duration.ofHours(2));
+    java.util.function.IntToDoubleFunction bad = m -> m > 300 && m <= 340 ? 80 : 0;
     CollectingOutput stepwise = new CollectingOutput();
     SloEvaluator a = SloEvaluator.create(availability(0.999, "30d"), config);
     feed(a, stepwise, 1, 1440, 1000, bad);
 
     CollectingOutput burst = new CollectingOutput();
     SloEvaluator b = SloEvaluator.create(availability(0.999, "30d"), config);
-    b.record(T0 + MIN, 1000, 1000, burst);
-    b.evaluate(T0 + MIN, burst);
-    for (int m = 2; m <= 1440; m++) {
+    for (int m = 1; m <= 1440; m++) {
       b.record(T0 + m * MIN, 1000 - bad.applyAsDouble(m), 1000, burst);
     }
-    b.evaluate(T0 + 1440 * MIN, burst);
-
-    assertThat(stepwise.alerts).isNotEmpty();
+    assertThat(burst.statuses).as("evaluated on its own beyond 2 hours").isNotEmpty();
+    for (int m = 1; m <= 1440; m++) {
+      b.evaluate(T0 + m * MIN, burst);
+    }
     assertThat(burst.transitions(T0)).isEqualTo(stepwise.transitions(T0));
   }
 
@@ -378,6 +422,7 @@ class SloEvaluatorTest {
     CollectingOutput out = new CollectingOutput();
     for (int m = 1; m <= 45 * 1440; m += 7) {
       ev.record(T0 + m * MIN, 1000, 1000, out);
+      ev.evaluate(T0 + m * MIN, out);
     }
     assertThat(ev.state().retainedBytes()).isEqualTo(before);
     // 3 days + 1h ahead + lateness of 1-minute float pairs, 30 days of 1-hour double pairs.

@@ -25,8 +25,21 @@ public final class CompiledSlo {
   public final long originMs;
   public final long fineMs;
   public final long coarseMs;
+
+  /** Base ring sizes (data up to maxAhead past the last evaluation). */
   public final int fineSize;
+
   public final int coarseSize;
+
+  /** Largest ring sizes (data up to maxLead past the last evaluation). */
+  public final int maxFineSize;
+
+  public final int maxCoarseSize;
+
+  /** Buckets a ring must hold at and behind the next evaluation (windows, lateness, margin). */
+  public final int fineCore;
+
+  public final int coarseCore;
   public final boolean statusFromFine;
 
   /** Fine buckets per coarse bucket. */
@@ -144,22 +157,31 @@ public final class CompiledSlo {
     } else {
       statusFromFine = false;
     }
-    long size = core + aheadBuckets + latenessBuckets + 2;
-    if (size > 10_000_000) {
+    long leadBuckets = Math.max(aheadBuckets, ceilDiv(config.maxLead().toMillis(), fineMs));
+    long fineCoreL = core + latenessBuckets + 2;
+    long size = fineCoreL + aheadBuckets;
+    if (fineCoreL + leadBuckets > 10_000_000) {
       throw new IllegalArgumentException(
           "fine resolution "
               + config.fineResolution()
               + " is too fine for windows of "
-              + DurationText.format(Duration.ofMillis(core * fineMs)));
+              + DurationText.format(Duration.ofMillis(core * fineMs))
+              + " and a max lead of "
+              + config.maxLead());
     }
+    this.fineCore = (int) fineCoreL;
     this.fineSize = (int) size;
-    this.coarseSize =
-        statusFromFine
-            ? 0
-            : (int)
-                (ceilDiv(windowMaxMs, coarseMs)
-                    + ceilDiv(config.maxAhead().toMillis() + latenessMs, coarseMs)
-                    + 2);
+    this.maxFineSize = (int) (fineCoreL + leadBuckets);
+    long maxLeadMs = Math.max(config.maxAhead().toMillis(), config.maxLead().toMillis());
+    if (statusFromFine) {
+      this.coarseCore = 0;
+      this.coarseSize = 0;
+      this.maxCoarseSize = 0;
+    } else {
+      this.coarseCore = (int) (ceilDiv(windowMaxMs, coarseMs) + ceilDiv(latenessMs, coarseMs) + 3);
+      this.coarseSize = (int) (coarseCore + ceilDiv(config.maxAhead().toMillis(), coarseMs));
+      this.maxCoarseSize = (int) (coarseCore + ceilDiv(maxLeadMs, coarseMs));
+    }
     this.idleAfterMs = Math.max(windowMaxMs, longest * fineMs) + latenessMs;
   }
 
@@ -218,10 +240,12 @@ public final class CompiledSlo {
     return new EvaluatorState(groupKey, fineSize, coarseSize, ruleCount + budgetRuleCount);
   }
 
-  /** Whether a restored state fits this compiled SLO (ring sizes unchanged). */
+  /** Whether a restored state fits this compiled SLO (ring sizes within bounds, same rules). */
   public boolean fits(EvaluatorState s) {
-    return s.fineBad.length == fineSize
-        && s.coarseBad.length == coarseSize
+    return s.fineBad.length >= fineSize
+        && s.fineBad.length <= maxFineSize
+        && s.coarseBad.length >= coarseSize
+        && s.coarseBad.length <= maxCoarseSize
         && s.ruleState.length == ruleCount + budgetRuleCount;
   }
 

@@ -23,11 +23,11 @@ public final class EvaluatorState {
   public String groupKey;
 
   public long fineHead = NONE;
-  public final float[] fineBad;
-  public final float[] fineTotal;
+  public float[] fineBad;
+  public float[] fineTotal;
   public long coarseHead = NONE;
-  public final double[] coarseBad;
-  public final double[] coarseTotal;
+  public double[] coarseBad;
+  public double[] coarseTotal;
 
   /** Last evaluated fine bucket and instant; NONE before the first evaluation. */
   public long evalBucket = NONE;
@@ -75,6 +75,45 @@ public final class EvaluatorState {
   private static long arrayBytes(int n, int width) {
     long raw = 16 + (long) n * width;
     return (raw + 7) / 8 * 8;
+  }
+
+  /**
+   * Re-lays the fine ring out with {@code size} buckets, keeping the newest buckets that fit (the
+   * ring grows while data runs ahead of evaluation and shrinks back afterwards).
+   */
+  public void resizeFine(int size) {
+    float[] b = new float[size];
+    float[] t = new float[size];
+    if (fineHead != NONE) {
+      int old = fineBad.length;
+      long from = Math.max(fineHead - old + 1, fineHead - size + 1);
+      for (long k = from; k <= fineHead; k++) {
+        int src = (int) Math.floorMod(k, (long) old);
+        int dst = (int) Math.floorMod(k, (long) size);
+        b[dst] = fineBad[src];
+        t[dst] = fineTotal[src];
+      }
+    }
+    fineBad = b;
+    fineTotal = t;
+  }
+
+  /** As {@link #resizeFine} for the coarse ring. */
+  public void resizeCoarse(int size) {
+    double[] b = new double[size];
+    double[] t = new double[size];
+    if (coarseHead != NONE) {
+      int old = coarseBad.length;
+      long from = Math.max(coarseHead - old + 1, coarseHead - size + 1);
+      for (long k = from; k <= coarseHead; k++) {
+        int src = (int) Math.floorMod(k, (long) old);
+        int dst = (int) Math.floorMod(k, (long) size);
+        b[dst] = coarseBad[src];
+        t[dst] = coarseTotal[src];
+      }
+    }
+    coarseBad = b;
+    coarseTotal = t;
   }
 
   /** Whether any alert is pending or firing. */

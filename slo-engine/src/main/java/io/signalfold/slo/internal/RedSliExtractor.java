@@ -2,6 +2,7 @@ package io.signalfold.slo.internal;
 
 import io.signalfold.schema.ExponentialHistogram;
 import io.signalfold.schema.RedPoint;
+import io.signalfold.schema.ResourceContext;
 import io.signalfold.schema.SpanKind;
 import io.signalfold.slo.GroupDimension;
 import io.signalfold.slo.Sli;
@@ -20,9 +21,19 @@ import org.apache.flink.util.Collector;
  * per matching SLO per point; points of several instances in one interval add up in the same
  * bucket, so per-instance breakdowns are summed per group, never counted twice.
  *
- * <p>Which operation series count: the SLO's operation when it names one; every operation but the
- * service rollup when grouped by operation; otherwise only the rollup series ({@code '*'} by
- * default), or every operation when no rollup is configured.
+ * <p>Ingest emits each request several times: in its operation series, in the whole-service rollup
+ * (operation {@code '*'}, no instance, zone or cell in the resource) and in a rollup per value of
+ * each rollup dimension (by default per instance: operation {@code '*'} with instance, zone, cell
+ * and version in the resource). Exactly one level is read per SLO, so nothing is counted twice:
+ *
+ * <ul>
+ *   <li>an SLO naming an operation, or grouped by operation: the operation series (summed over any
+ *       breakdown the operation series have);
+ *   <li>grouped by zone and/or cell (not operation): the per-instance rollup, summed per group;
+ *   <li>otherwise: the whole-service rollup.
+ * </ul>
+ *
+ * <p>Without a configured rollup operation (null), service-level SLOs sum the operation series.
  */
 public final class RedSliExtractor extends RichFlatMapFunction<RedPoint, SliSample> {
 
@@ -87,7 +98,7 @@ public final class RedSliExtractor extends RichFlatMapFunction<RedPoint, SliSamp
           slo.sli() instanceof Sli.Availability
               ? ((Sli.Availability) slo.sli()).operation()
               : ((Sli.Latency) slo.sli()).operation();
-      if (!operationMatches(op, wanted, slo.groupBy().contains(GroupDimension.OPERATION))) {
+      if (!selects(slo, wanted, op, p.getResource())) {
         continue;
       }
       String key = SliKeys.key(slo.name(), GroupKeys.of(slo.groupBy(), op, p.getResource()));
@@ -109,14 +120,29 @@ public final class RedSliExtractor extends RichFlatMapFunction<RedPoint, SliSamp
     }
   }
 
-  private boolean operationMatches(String op, String wanted, boolean groupedByOperation) {
+  /** Whether point (op, resource) is the one level of RED series this SLO reads. */
+  private boolean selects(SloDefinition slo, String wanted, String op, ResourceContext r) {
+    boolean isRollup = rollup != null && rollup.equals(op);
     if (wanted != null) {
-      return wanted.equals(op);
+      return !isRollup && wanted.equals(op);
     }
-    if (rollup == null) {
-      return true;
+    if (slo.groupBy().contains(GroupDimension.OPERATION) || rollup == null) {
+      return !isRollup;
     }
-    return groupedByOperation ? !rollup.equals(op) : rollup.equals(op);
+    if (!isRollup) {
+      return false;
+    }
+    boolean perInstance = r != null && r.getInstance() != null;
+    boolean wholeService =
+        r == null
+            || (r.getInstance() == null
+                && r.getZone() == null
+                && r.getCell() == null
+                && r.getServiceVersion() == null
+                && r.getContainer() == null);
+    boolean byZoneOrCell =
+        slo.groupBy().contains(GroupDimension.ZONE) || slo.groupBy().contains(GroupDimension.CELL);
+    return byZoneOrCell ? perInstance : wholeService;
   }
 
   private static void count(Counter c) {

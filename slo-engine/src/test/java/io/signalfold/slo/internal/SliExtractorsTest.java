@@ -41,30 +41,33 @@ class SliExtractorsTest {
   }
 
   @Test
-  void availabilityReadsOnlyTheServiceRollupOfServerSpans() {
+  void availabilityReadsOnlyTheWholeServiceRollupOfServerSpans() {
+    // As ingest emits one interval: the whole-service rollup, a rollup per instance, an operation
+    // series; plus a client-side series and another service. Only the first may count.
     SloDefinition d = slo("a", new Sli.Availability(null)).build();
     List<SliSample> out =
         run(
             new RedSliExtractor(List.of(d), "*"),
             List.of(
+                TestRecords.red("checkout", "*", SpanKind.SERVER, whole(), T, 300, 6, null),
                 TestRecords.red(
                     "checkout", "*", SpanKind.SERVER, res("i-1", "az-1"), T, 100, 3, null),
                 TestRecords.red(
-                    "checkout", "GET /x", SpanKind.SERVER, res("i-1", "az-1"), T, 100, 3, null),
-                TestRecords.red(
-                    "checkout", "*", SpanKind.CLIENT, res("i-1", "az-1"), T, 100, 3, null),
-                TestRecords.red(
-                    "payments", "*", SpanKind.SERVER, res("i-1", "az-1"), T, 100, 3, null)));
-    assertThat(out).containsExactly(new SliSample(SliKeys.key("a", ""), T, 3, 100));
+                    "checkout", "*", SpanKind.SERVER, res("i-2", "az-2"), T, 200, 3, null),
+                TestRecords.red("checkout", "GET /x", SpanKind.SERVER, whole(), T, 300, 6, null),
+                TestRecords.red("checkout", "*", SpanKind.CLIENT, whole(), T, 100, 3, null),
+                TestRecords.red("payments", "*", SpanKind.SERVER, whole(), T, 100, 3, null)));
+    assertThat(out).containsExactly(new SliSample(SliKeys.key("a", ""), T, 6, 300));
   }
 
   @Test
-  void zoneGroupingKeysInstancesByZoneSoTheirCountsAddUp() {
+  void zoneGroupingSumsThePerInstanceRollupPerZoneAndSkipsTheWholeServiceRollup() {
     SloDefinition d = slo("a", new Sli.Availability(null)).groupBy(GroupDimension.ZONE).build();
     List<SliSample> out =
         run(
             new RedSliExtractor(List.of(d), "*"),
             List.of(
+                TestRecords.red("checkout", "*", SpanKind.SERVER, whole(), T, 220, 10, null),
                 TestRecords.red(
                     "checkout", "*", SpanKind.SERVER, res("i-1", "az-1"), T, 100, 1, null),
                 TestRecords.red(
@@ -126,7 +129,7 @@ class SliExtractorsTest {
                     "checkout",
                     "*",
                     SpanKind.SERVER,
-                    res("i-1", null),
+                    whole(),
                     T,
                     100,
                     0,
@@ -234,6 +237,11 @@ class SliExtractorsTest {
         .filter(s -> SliKeys.sloName(s.key()).equals(slo))
         .mapToDouble(s -> bad ? s.bad() : s.total())
         .sum();
+  }
+
+  /** Resource of the whole-service rollup: service only. */
+  private static ResourceContext whole() {
+    return ResourceContext.newBuilder().setService("checkout").build();
   }
 
   private static ResourceContext res(String instance, String zone) {
