@@ -32,6 +32,7 @@ class SloConfigTest {
             Map.of(
                 "slo.fine-resolution", "30s",
                 "slo.status-interval", "5m",
+                "slo.max-lead", "12h",
                 "slo.service-rollup-operation", "",
                 "slo.policy.rules", "page:1h:5m:14.4, ticket:1d:2h:3",
                 "slo.policy.keep-firing-for", "10m",
@@ -39,6 +40,7 @@ class SloConfigTest {
                 "other.key", "ignored"));
     assertThat(c.fineResolution()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.statusInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.maxLead()).isEqualTo(Duration.ofHours(12));
     assertThat(c.serviceRollupOperation()).isNull();
     assertThat(c.defaultPolicy().rules())
         .containsExactly(

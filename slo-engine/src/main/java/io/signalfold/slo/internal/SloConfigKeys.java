@@ -35,6 +35,9 @@ public final class SloConfigKeys {
           case "slo.max-ahead":
             c = c.withMaxAhead(DurationText.parse(v));
             break;
+          case "slo.max-lead":
+            c = c.withMaxLead(DurationText.parse(v));
+            break;
           case "slo.allowed-lateness":
             c = c.withAllowedLateness(DurationText.parse(v));
             break;
