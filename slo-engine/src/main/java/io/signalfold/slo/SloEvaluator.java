@@ -30,11 +30,11 @@ import java.util.Objects;
  * keep_firing_for}); the value hysteresis is what a rule {@code expr or (hold_expr and on()
  * ALERTS{alertstate="firing"})} computes. The conformance test runs both on the same series.
  *
- * <p>Usage: {@link #record} each interval's counts (stamped with the interval's end), {@link
- * #evaluate} at instants in event time order (the stage does so at each fine bucket end that
- * received data and at the status cadence; {@code slo-eval} after each CSV row). Outputs go to an
- * {@link Output}: SloStatus at the configured cadence and on every change, SloBurnAlert on
- * transitions only. Not thread-safe.
+ * <p>Usage: {@link #record} each interval's counts (stamped with the interval's end, in any order
+ * within the allowed lateness), {@link #evaluate} at instants in event time order (the stage does
+ * so at each fine bucket end that received data and at the status cadence; {@code slo-eval} after
+ * each CSV row). Outputs go to an {@link Output}: SloStatus at the configured cadence and on every
+ * change, SloBurnAlert on transitions only. Not thread-safe.
  */
 public final class SloEvaluator {
 
@@ -146,9 +146,9 @@ public final class SloEvaluator {
   }
 
   /**
-   * Adds one interval's counts, stamped with the interval's end (event time). Evaluations that fall
-   * due because the data runs more than {@code maxAhead} past the last evaluation are run first,
-   * into {@code out}.
+   * Adds one interval's counts, stamped with the interval's end (event time). Recording never
+   * evaluates, except when the data runs more than {@code maxLead} past the last evaluation: the
+   * instants in between are then evaluated first, into {@code out} (see {@link SloConfig}).
    */
   public Recorded record(long eventTimeMs, double good, double total, Output out) {
     if (!(good >= 0) || !(total >= 0) || Double.isInfinite(good) || Double.isInfinite(total)) {
