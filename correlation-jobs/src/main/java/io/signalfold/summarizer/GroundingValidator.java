@@ -366,6 +366,9 @@ public final class GroundingValidator {
         }
         continue;
       }
+      if (CAPITALS.contains(tok)) {
+        continue;
+      }
       if (isIdentifierLike(tok)) {
         if (!vocab.tokens.contains(lower)) {
           return Verdict.reject("ungrounded-name: " + abbreviate(tok));
