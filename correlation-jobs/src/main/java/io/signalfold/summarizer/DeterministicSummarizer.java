@@ -46,7 +46,7 @@ public final class DeterministicSummarizer {
         .setCreatedAtMs(f.updated().epochMs())
         .setTitle(f.title())
         .setSentences(sentences)
-        .setReport(f.isResolved() ? reportDraft(f) : null)
+        .setReport(f.statusResolved() ? reportDraft(f) : null)
         .setFallbackReason(null)
         .build();
   }

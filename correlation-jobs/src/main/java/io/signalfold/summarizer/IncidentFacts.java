@@ -373,7 +373,7 @@ public record IncidentFacts(
   }
 
   /** True for RESOLVED candidates. */
-  public boolean isResolved() {
+  public boolean statusResolved() {
     return CandidateStatus.RESOLVED.name().equals(status);
   }
 
