@@ -9,7 +9,7 @@ import java.util.Objects;
  * Settings of the optional LLM summarizer: any OpenAI-compatible {@code /v1/chat/completions}
  * endpoint (Ollama, vLLM, llama.cpp server, a gateway). Defaults: request timeout 20 s, 3 attempts
  * with backoff 500 ms doubling to at most 4 s, 4 concurrent requests per subtask, circuit breaker
- * opening after 5 consecutive failures for 30 s, a budget of 6000 tokens per candidate version
+ * opening after 5 consecutive failures for 30 s, a budget of 10000 tokens per candidate version
  * (prompt plus completion, over all attempts), 700 completion tokens per request, temperature 0, a
  * cache of 512 summaries by (candidate id, version).
  */
@@ -177,7 +177,7 @@ public final class LlmConfig implements Serializable {
     private int maxConcurrentRequests = 4;
     private int breakerFailureThreshold = 5;
     private Duration breakerOpenDuration = Duration.ofSeconds(30);
-    private int tokenBudgetPerCandidate = 6000;
+    private int tokenBudgetPerCandidate = 10000;
     private int maxCompletionTokens = 700;
     private double temperature = 0.0;
     private int cacheSize = 512;

@@ -235,14 +235,19 @@ public final class LlmSummarizer {
     private void handle(
         CompletableFuture<Outcome> result, HttpResponse<String> resp, Throwable err) {
       if (err != null) {
-        tokens += promptTokens;
+        // A refused connection processed nothing; a timeout may have processed the prompt.
+        if (!(unwrap(err) instanceof ConnectException)) {
+          tokens += promptTokens;
+        }
         breaker.onFailure();
         retryOrFinish(result, describe(err), null);
         return;
       }
       int status = resp.statusCode();
       if (status == 429 || status >= 500) {
-        tokens += promptTokens;
+        if (status != 429) { // rate limiting happens before any processing
+          tokens += promptTokens;
+        }
         breaker.onFailure();
         retryOrFinish(
             result, "HTTP " + status, resp.headers().firstValue("Retry-After").orElse(null));
@@ -365,6 +370,10 @@ public final class LlmSummarizer {
       out.add(SummarySentence.newBuilder().setText(text.asText()).setCitations(c).build());
     }
     return out;
+  }
+
+  private static Throwable unwrap(Throwable err) {
+    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
   }
 
   private static String describe(Throwable err) {
