@@ -74,7 +74,8 @@ public final class GroundingValidator {
   private static final Pattern HHMMSS = Pattern.compile("(\\d\\d:\\d\\d):\\d\\d");
   private static final Pattern CAUSAL =
       Pattern.compile(
-          "(?i)root[ -]cause|caused by|\\bcaused\\b|culprit|to blame|\\bblame|responsible for|triggered by|\\bdue to\\b|because of");
+          "root[ -]cause(?: is| was|:)?|caused by|\\bcaused\\b|culprit(?: is| was)?|to blame(?: is)?|\\bblamed? on|"
+              + "responsible for|triggered by|\\bdue to\\b|because of");
   private static final Pattern SUSPICIOUS =
       Pattern.compile(
           "(?i)ignore (?:all |any |the )?(?:previous|prior|above|earlier)|disregard|system prompt|"
@@ -386,22 +387,22 @@ public final class GroundingValidator {
     if (!naming.grounded()) {
       return naming;
     }
-    if (CAUSAL.matcher(free).find()) {
-      boolean namesCause = false;
-      String otherEntity = null;
-      String lowerFree = free.toLowerCase(Locale.ROOT);
-      for (String name : vocab.entityNames) {
-        if (containsWord(lowerFree, name)) {
-          if (vocab.causeNames.contains(name)) {
-            namesCause = true;
-          } else if (otherEntity == null) {
-            otherEntity = name;
-          }
-        }
+    String lowerFree = free.toLowerCase(Locale.ROOT);
+    Matcher cm = CAUSAL.matcher(lowerFree);
+    while (cm.find()) {
+      // "X caused ...": the subject before; "... caused by X", "root cause is X": the object after.
+      boolean subjectBefore = cm.group().equals("caused") && !lowerFree.startsWith(" by", cm.end());
+      String clause;
+      if (subjectBefore) {
+        int start = Math.max(lastIndexOfAny(lowerFree, ",;.", cm.start()) + 1, 0);
+        clause = lowerFree.substring(start, cm.start());
+      } else {
+        int end = indexOfAny(lowerFree, ",;", cm.end());
+        clause = lowerFree.substring(cm.end(), end < 0 ? lowerFree.length() : end);
       }
-      if (!namesCause && otherEntity != null) {
-        return Verdict.reject(
-            "unsupported-cause: blames " + otherEntity + ", which no hypothesis names");
+      String named = subjectBefore ? lastEntity(clause, vocab) : firstEntity(clause, vocab);
+      if (named != null && !vocab.causeNames.contains(named)) {
+        return Verdict.reject("unsupported-cause: blames " + named + ", which no hypothesis names");
       }
     }
     return Verdict.OK;
@@ -443,6 +444,81 @@ public final class GroundingValidator {
       end--;
     }
     return s.substring(0, end);
+  }
+
+  private static String firstEntity(String clause, Vocabulary vocab) {
+    String best = null;
+    int bestAt = Integer.MAX_VALUE;
+    for (String name : vocab.entityNames) {
+      int at = indexOfWord(clause, name);
+      if (at >= 0 && (at < bestAt || at == bestAt && name.length() > best.length())) {
+        best = name;
+        bestAt = at;
+      }
+    }
+    return best;
+  }
+
+  private static String lastEntity(String clause, Vocabulary vocab) {
+    String best = null;
+    int bestAt = -1;
+    for (String name : vocab.entityNames) {
+      int at = lastIndexOfWord(clause, name);
+      if (at > bestAt) {
+        best = name;
+        bestAt = at;
+      }
+    }
+    return best;
+  }
+
+  private static int indexOfAny(String s, String chars, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0
+          && !(s.charAt(i) == '.' && i + 1 < s.length() && isNameChar(s.charAt(i + 1)))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOfAny(String s, String chars, int before) {
+    for (int i = before - 1; i >= 0; i--) {
+      if (chars.indexOf(s.charAt(i)) >= 0
+          && !(s.charAt(i) == '.' && i + 1 < s.length() && isNameChar(s.charAt(i + 1)))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOfWord(String text, String word) {
+    int found = -1;
+    int i = indexOfWord(text, word);
+    while (i >= 0) {
+      found = i;
+      int next = indexOfWord(text.substring(i + 1), word);
+      i = next < 0 ? -1 : i + 1 + next;
+    }
+    return found;
+  }
+
+  private static int indexOfWord(String text, String word) {
+    int i = text.indexOf(word);
+    while (i >= 0) {
+      boolean startOk = i == 0 || !isNameChar(text.charAt(i - 1));
+      int end = i + word.length();
+      boolean endOk =
+          end == text.length()
+              || !isNameChar(text.charAt(end))
+              || text.charAt(end) == '.'
+                  && (end + 1 == text.length() || !isNameChar(text.charAt(end + 1)));
+      if (startOk && endOk) {
+        return i;
+      }
+      i = text.indexOf(word, i + 1);
+    }
+    return -1;
   }
 
   private static boolean containsWord(String text, String word) {
@@ -490,10 +566,17 @@ public final class GroundingValidator {
     }
   }
 
+  /** Fields of {@link IncidentFacts} that hold free text from telemetry. */
+  private static final Set<String> FREE_TEXT =
+      Set.of("title", "description", "logTemplate", "what", "reason", "text");
+
   private static Vocabulary vocabulary(IncidentFacts facts) {
     StringBuilder text = new StringBuilder();
-    collect(FactsJson.tree(facts), text);
-    Vocabulary v = new Vocabulary(text.toString().toLowerCase(Locale.ROOT));
+    StringBuilder all = new StringBuilder();
+    JsonNode tree = FactsJson.tree(facts);
+    collect(tree, text, false);
+    collect(tree, all, true);
+    Vocabulary v = new Vocabulary(all.toString().toLowerCase(Locale.ROOT));
     Matcher m = TOKEN.matcher(text);
     while (m.find()) {
       String tok = trimPunctuation(m.group());
@@ -565,18 +648,26 @@ public final class GroundingValidator {
     }
   }
 
-  private static void collect(JsonNode node, StringBuilder out) {
+  /**
+   * Appends the text of a facts tree. Free text that came from telemetry ({@link #FREE_TEXT}
+   * fields) is only included with {@code withFreeText}: it may be quoted verbatim, but a name or
+   * number that appears only there (e.g. planted by an injection) is not a fact.
+   */
+  private static void collect(JsonNode node, StringBuilder out, boolean withFreeText) {
     if (node.isObject()) {
       // Field names too: map keys such as attribute names (robot.id) are facts.
       Iterator<Map.Entry<String, JsonNode>> it = node.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
+        if (!withFreeText && FREE_TEXT.contains(e.getKey())) {
+          continue;
+        }
         out.append(e.getKey()).append('\n');
-        collect(e.getValue(), out);
+        collect(e.getValue(), out, withFreeText);
       }
     } else if (node.isArray()) {
       for (JsonNode n : node) {
-        collect(n, out);
+        collect(n, out, withFreeText);
       }
     } else if (node.isTextual()) {
       out.append(node.asText()).append('\n');
