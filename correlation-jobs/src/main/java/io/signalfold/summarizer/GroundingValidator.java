@@ -521,24 +521,6 @@ public final class GroundingValidator {
     return -1;
   }
 
-  private static boolean containsWord(String text, String word) {
-    int i = text.indexOf(word);
-    while (i >= 0) {
-      boolean startOk = i == 0 || !isNameChar(text.charAt(i - 1));
-      int end = i + word.length();
-      boolean endOk =
-          end == text.length()
-              || !isNameChar(text.charAt(end))
-              || text.charAt(end) == '.'
-                  && (end + 1 == text.length() || !isNameChar(text.charAt(end + 1)));
-      if (startOk && endOk) {
-        return true;
-      }
-      i = text.indexOf(word, i + 1);
-    }
-    return false;
-  }
-
   private static boolean isNameChar(char c) {
     return Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.';
   }
