@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 
 /**
  * Configuration of the Kafka output sinks. Defaults: exactly-once, transactional id prefix {@code
@@ -27,6 +28,7 @@ public final class KafkaOutputConfig implements Serializable {
   private final DeliveryGuarantee deliveryGuarantee;
   private final String transactionalIdPrefix;
   private final Duration transactionTimeout;
+  private final TransactionNamingStrategy transactionNamingStrategy;
   private final boolean avro;
   private final boolean json;
   private final String jsonSuffix;
@@ -52,6 +54,8 @@ public final class KafkaOutputConfig implements Serializable {
       throw new IllegalArgumentException("avro and json: at least one format must be on");
     }
     this.transactionTimeout = b.transactionTimeout;
+    this.transactionNamingStrategy =
+        Objects.requireNonNull(b.transactionNamingStrategy, "transactionNamingStrategy");
     this.avro = b.avro;
     this.json = b.json;
     this.jsonSuffix = Objects.requireNonNull(b.jsonSuffix, "jsonSuffix");
@@ -82,6 +86,11 @@ public final class KafkaOutputConfig implements Serializable {
 
   public Duration transactionTimeout() {
     return transactionTimeout;
+  }
+
+  /** How transactional ids are named and lingering transactions found on recovery. */
+  public TransactionNamingStrategy transactionNamingStrategy() {
+    return transactionNamingStrategy;
   }
 
   public boolean avro() {
@@ -131,6 +140,7 @@ public final class KafkaOutputConfig implements Serializable {
     private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.EXACTLY_ONCE;
     private String transactionalIdPrefix = "signalfold";
     private Duration transactionTimeout = Duration.ofMinutes(10);
+    private TransactionNamingStrategy transactionNamingStrategy = TransactionNamingStrategy.POOLING;
     private boolean avro = true;
     private boolean json = true;
     private String jsonSuffix = ".json";
@@ -157,6 +167,11 @@ public final class KafkaOutputConfig implements Serializable {
 
     public Builder transactionTimeout(Duration v) {
       this.transactionTimeout = Objects.requireNonNull(v, "transactionTimeout");
+      return this;
+    }
+
+    public Builder transactionNamingStrategy(TransactionNamingStrategy v) {
+      this.transactionNamingStrategy = v;
       return this;
     }
 

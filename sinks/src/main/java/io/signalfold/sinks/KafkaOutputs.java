@@ -103,6 +103,7 @@ public final class KafkaOutputs {
                     redactor,
                     config.fallbackClock()));
     if (config.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+      builder.setTransactionNamingStrategy(config.transactionNamingStrategy());
       builder.setTransactionalIdPrefix(
           config.transactionalIdPrefix()
               + "-"

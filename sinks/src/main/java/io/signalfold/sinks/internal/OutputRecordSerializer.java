@@ -16,7 +16,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -27,7 +33,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * emitted from end-of-input timers carry Flink timestamp Long.MAX_VALUE, which brokers reject).
  */
 public final class OutputRecordSerializer<T extends SpecificRecord>
-    implements KafkaRecordSerializationSchema<T> {
+    implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
 
   private static final long serialVersionUID = 1L;
 
@@ -101,6 +107,13 @@ public final class OutputRecordSerializer<T extends SpecificRecord>
             .withData(JsonCloudEventData.wrap(AvroJson.toJson(record)))
             .build();
     return jsonFormat.serialize(event);
+  }
+
+  /** The target topic, for lineage and for the POOLING transaction naming strategy. */
+  @Override
+  public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+    return Optional.of(
+        new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topicName))));
   }
 
   /**
