@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Deterministic summaries per second and the per-candidate cost (with percentiles in
- * SampleTime mode): fact extraction (with redaction) plus the narrative, for open and resolved
- * candidates (resolved ones also get the post-incident report draft), and the grounding check.
+ * Deterministic summaries per second and the per-candidate cost (with percentiles in SampleTime
+ * mode): fact extraction (with redaction) plus the narrative, for open and resolved candidates
+ * (resolved ones also get the post-incident report draft), and the grounding check.
  *
  * <pre>
  * mvn -B -q -pl load-test -am package -DskipTests

@@ -84,7 +84,10 @@ public final class SummarizerLatencyHarness {
             .maxAttempts(2)
             .build();
     try {
-      run("llm endpoint slow (3 s answers, 1 s timeout)", n, SummarizerConfig.defaults().withLlm(slowCfg));
+      run(
+          "llm endpoint slow (3 s answers, 1 s timeout)",
+          n,
+          SummarizerConfig.defaults().withLlm(slowCfg));
     } finally {
       slow.stop(0);
       System.exit(0);
@@ -98,11 +101,14 @@ public final class SummarizerLatencyHarness {
     REASONS.clear();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
     DataStream<IncidentCandidate> in =
-        env.fromSource(new NumberSequenceSource(0, n - 1), WatermarkStrategy.noWatermarks(), "numbers")
+        env.fromSource(
+                new NumberSequenceSource(0, n - 1), WatermarkStrategy.noWatermarks(), "numbers")
             .map(new Pace())
             .returns(new AvroTypeInfo<>(IncidentCandidate.class));
     DataStream<IncidentCandidate> out = config == null ? in : SummarizerStage.build(in, config);
-    out.map(new Arrive()).returns(new AvroTypeInfo<>(IncidentCandidate.class)).sinkTo(new DiscardingSink<>());
+    out.map(new Arrive())
+        .returns(new AvroTypeInfo<>(IncidentCandidate.class))
+        .sinkTo(new DiscardingSink<>());
     long t0 = System.nanoTime();
     env.execute(name);
     double seconds = (System.nanoTime() - t0) / 1e9;
