@@ -43,12 +43,15 @@ public final class SummarizerStage {
     if (!llm) {
       return summarized;
     }
+    // The union below is a network exchange: flush each record at once instead of waiting for the
+    // buffer timeout (100 ms by default). Candidates are few, so this costs nothing.
+    summarized.setBufferTimeout(0);
     LlmConfig lc = config.llm().get();
     long timeoutMs = lc.worstCaseLatency().toMillis() + 5_000;
     // Capacity above the request limit: requests over the limit complete at once (refused), so
     // the queue never fills with waiting work.
     int capacity = Math.max(16, lc.maxConcurrentRequests() * 4);
-    DataStream<IncidentCandidate> finals =
+    SingleOutputStreamOperator<IncidentCandidate> finals =
         AsyncDataStream.unorderedWait(
                 summarized,
                 new LlmSummaryFunction(lc, config.redactor()),
@@ -57,6 +60,7 @@ public final class SummarizerStage {
                 capacity)
             .uid(LLM_UID)
             .name("summarizer (llm)");
+    finals.setBufferTimeout(0);
     return summarized.union(finals);
   }
 }
