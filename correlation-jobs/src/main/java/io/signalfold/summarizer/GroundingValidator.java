@@ -71,6 +71,7 @@ public final class GroundingValidator {
       Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*(?::|\\[:\\])//|\\bwww\\.");
   private static final Pattern MARKUP =
       Pattern.compile("<\\s*[a-zA-Z/!]|!\\[|\\]\\(|```|\\{\\{|\\$\\{");
+  private static final Pattern PARTS = Pattern.compile("[/:=]");
   private static final Pattern HHMMSS = Pattern.compile("(\\d\\d:\\d\\d):\\d\\d");
   private static final Pattern CAUSAL =
       Pattern.compile(
@@ -564,7 +565,7 @@ public final class GroundingValidator {
       String tok = trimPunctuation(m.group());
       addToken(v, tok);
       // Parts of compound tokens ("GET /forge/{id}" -> forge/{id}, {id}; "00:31:10" -> 00:31).
-      for (String part : tok.split("[/:=]")) {
+      for (String part : PARTS.split(tok)) {
         addToken(v, trimPunctuation(part));
       }
       Matcher hm = HHMMSS.matcher(tok);
