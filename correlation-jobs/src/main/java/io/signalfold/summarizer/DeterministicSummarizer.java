@@ -33,6 +33,9 @@ public final class DeterministicSummarizer {
   /** Cap on evidence sentences per hypothesis, so the summary stays short. */
   private static final int MAX_EVIDENCE = 4;
 
+  /** Cap on evidence ids cited by one sentence. */
+  static final int MAX_CITATIONS = 8;
+
   /** Cap on alternative hypotheses named. */
   private static final int MAX_ALTERNATIVES = 2;
 
@@ -681,9 +684,12 @@ public final class DeterministicSummarizer {
   }
 
   private static SummarySentence s(String text, List<String> citations) {
+    // At most MAX_CITATIONS ids per sentence (the first are the most direct); readers and the
+    // grounding validator cap them too.
+    List<String> ids = new ArrayList<>(new LinkedHashSet<>(citations));
     return SummarySentence.newBuilder()
         .setText(text)
-        .setCitations(List.copyOf(new LinkedHashSet<>(citations)))
+        .setCitations(List.copyOf(ids.subList(0, Math.min(MAX_CITATIONS, ids.size()))))
         .build();
   }
 
