@@ -79,7 +79,7 @@ public record DetectorConfig(
         4,
         0.1,
         3.0,
-        0.5,
+        1.0,
         0.5,
         0.8,
         3,

@@ -646,7 +646,14 @@ public final class SeriesDetector {
         return;
       }
       int bin = dayBin(t);
-      boolean recurring = recurCount[bin] >= cfg.recurringMinDays();
+      // the same deviation seen on earlier days at this time of day (or the neighbouring bins)
+      float seen =
+          Math.max(
+              recurCount[bin],
+              Math.max(
+                  recurCount[(bin + 1) % DAY_BINS], recurCount[(bin + DAY_BINS - 1) % DAY_BINS]));
+      // counts decay by 0.9 a day: N recent earlier days add up to a little under N
+      boolean recurring = seen >= cfg.recurringMinDays() - 0.5;
       AnomalyKind kind =
           pointSurprise * 2.0 >= cusumUp + cusumDown
               ? (direction >= 0 ? AnomalyKind.SPIKE : AnomalyKind.DIP)
@@ -846,7 +853,7 @@ public final class SeriesDetector {
       driftSum[slot] = 0f;
       driftCount[slot] = 0f;
     }
-    float keep = (float) Math.pow(0.75, Math.min(today - driftDay, 30));
+    float keep = (float) Math.pow(0.9, Math.min(today - driftDay, 60));
     for (int i = 0; i < DAY_BINS; i++) {
       recurCount[i] *= keep;
     }
