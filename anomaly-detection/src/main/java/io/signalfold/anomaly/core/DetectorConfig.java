@@ -36,6 +36,8 @@ import java.io.Serializable;
  *     recurring
  * @param missingIntervals silence longer than this many typical intervals is missing data
  * @param missingMinMs silence shorter than this is never missing data
+ * @param reopenCooldownMs after an episode recovers, a new one opens within this time only if it is
+ *     stronger than the last (anti-flapping: one incident, one episode)
  */
 public record DetectorConfig(
     long minHistoryMs,
@@ -61,7 +63,8 @@ public record DetectorConfig(
     double driftMinRatio,
     int recurringMinDays,
     double missingIntervals,
-    long missingMinMs)
+    long missingMinMs,
+    long reopenCooldownMs)
     implements Serializable {
 
   private static final long MINUTE = 60_000L;
@@ -93,7 +96,8 @@ public record DetectorConfig(
         0.10,
         2,
         5.0,
-        5 * MINUTE);
+        5 * MINUTE,
+        6 * HOUR);
   }
 
   /** A copy with another cold-start requirement. */
@@ -122,7 +126,8 @@ public record DetectorConfig(
         driftMinRatio,
         recurringMinDays,
         missingIntervals,
-        missingMinMs);
+        missingMinMs,
+        reopenCooldownMs);
   }
 
   /** A copy with another shift acceptance time. */
@@ -151,6 +156,7 @@ public record DetectorConfig(
         driftMinRatio,
         recurringMinDays,
         missingIntervals,
-        missingMinMs);
+        missingMinMs,
+        reopenCooldownMs);
   }
 }

@@ -64,7 +64,13 @@ public final class SeriesDetector {
   private static final double CUSUM_CLIP = 4.0;
   private static final double LN2 = Math.log(2.0);
 
-  /** Weight of the regime surprise against the point and shift surprises (chosen on NAB). */
+  /** Per-point decay of the |z| histogram: it follows about the last 2000 points. */
+  private static final float ZHIST_DECAY = 0.9995f;
+
+  /** Surprise per unit of CUSUM statistic (chosen on NAB, like the regime weight). */
+  private static final double SHIFT_WEIGHT = 0.5;
+
+  /** Weight of the regime surprise against the point and shift surprises. */
   private static final double REGIME_WEIGHT = 0.5;
 
   private static final double HUBER = 4.0;
@@ -102,6 +108,7 @@ public final class SeriesDetector {
 
   double cusumUp;
   double cusumDown;
+  double calib;
 
   /** Regime statistic: short average of |z| and the long-run mean and variance of that average. */
   double shortAbsZ;
@@ -137,6 +144,9 @@ public final class SeriesDetector {
   final int[] inBand = new int[FAMILIES];
   boolean devRecurring;
   double devShift;
+  long lastRecoverMs;
+  double lastEpisodeMax;
+  int lastEpisodeDir;
 
   final long[] recentT = new long[RECENT];
   final double[] recentV = new double[RECENT];
@@ -190,6 +200,7 @@ public final class SeriesDetector {
     java.util.Arrays.fill(zHist, 0f);
     cusumUp = 0;
     cusumDown = 0;
+    calib = 0;
     shortAbsZ = 0;
     regimeMean = 0;
     regimeVar = 0;
@@ -216,6 +227,9 @@ public final class SeriesDetector {
     java.util.Arrays.fill(inBand, 0);
     devRecurring = false;
     devShift = 0;
+    lastRecoverMs = 0;
+    lastEpisodeMax = 0;
+    lastEpisodeDir = 0;
     recentNext = 0;
     recentSize = 0;
     lastExpected = 0;
@@ -371,7 +385,8 @@ public final class SeriesDetector {
     double sigma = Math.max(MAD_TO_SIGMA * spread, floor);
     double r = x - expected;
     double z = r / sigma;
-    double calib = Z_REF / Math.max(Z_REF, zQuantile(0.995));
+    double q995 = zQuantile(0.995);
+    calib = Z_REF / Math.max(Z_REF, q995);
     double zc = z * calib;
 
     // ---- surprises ----
@@ -384,10 +399,10 @@ public final class SeriesDetector {
     double shiftSurprise = 0.0;
     int shiftDir = 0;
     if (cusumUp > cusumDown && sideFilter(1.0)) {
-      shiftSurprise = 0.5 * cusumUp;
+      shiftSurprise = SHIFT_WEIGHT * cusumUp;
       shiftDir = 1;
     } else if (cusumDown > 0 && sideFilter(-1.0)) {
-      shiftSurprise = 0.5 * cusumDown;
+      shiftSurprise = SHIFT_WEIGHT * cusumDown;
       shiftDir = -1;
     }
     double regimeSurprise = regime(dt, Math.min(Math.abs(zc), 8.0));
@@ -553,10 +568,11 @@ public final class SeriesDetector {
     }
 
     // |z| histogram for calibration, decayed so that it follows the series (about 2000 points)
-    if (points >= 10) {
+    // only once the spread has settled: start-up residuals would poison the tail for long
+    if (points >= cfg.minHistoryPoints()) {
       int bin = (int) Math.min(Z_BINS - 1, 4.0 * Math.log(1.0 + absZ) / LN2);
       for (int i = 0; i < Z_BINS; i++) {
-        zHist[i] *= 0.9995f;
+        zHist[i] *= ZHIST_DECAY;
       }
       zHist[bin] += 1f;
     }
@@ -644,6 +660,14 @@ public final class SeriesDetector {
     if (!active[f]) {
       if (score < cfg.investigateScore()) {
         return;
+      }
+      long cooldown =
+          Math.max(cfg.reopenCooldownMs(), (long) (cfg.minPointsPerTau() * typicalDtMs));
+      if (lastRecoverMs != 0
+          && t - lastRecoverMs < cooldown
+          && score <= lastEpisodeMax
+          && direction == lastEpisodeDir) {
+        return; // the same trouble flapping: not a new episode
       }
       int bin = dayBin(t);
       // the same deviation seen on earlier days at this time of day (or the neighbouring bins)
@@ -796,6 +820,9 @@ public final class SeriesDetector {
     active[f] = false;
     if (f == DEVIATION) {
       devRecurring = false;
+      lastRecoverMs = t;
+      lastEpisodeMax = maxScore[f];
+      lastEpisodeDir = dir[f];
     }
     out.onEpisode(event);
   }

@@ -10,9 +10,9 @@ import java.io.UncheckedIOException;
 /**
  * Binary layout of {@link SeriesDetector} state, versioned so that a savepoint taken by an older
  * release restores into a newer one (state schema evolution is ours, not Kryo's: Flink only sees a
- * {@code byte[]}). Version 1 lacked the regime statistic; version 2 adds it. Readers accept every
- * version up to the current one; writers write the current one unless told otherwise (tests write
- * version 1 to prove the upgrade path).
+ * {@code byte[]}). Version 1 lacked the regime statistic and the cached calibration; version 2 adds
+ * them. Readers accept every version up to the current one; writers write the current one unless
+ * told otherwise (tests write version 1 to prove the upgrade path).
  */
 public final class SeriesStateCodec {
 
@@ -99,6 +99,7 @@ public final class SeriesStateCodec {
     out.writeDouble(d.cusumUp);
     out.writeDouble(d.cusumDown);
     if (version >= 2) {
+      out.writeDouble(d.calib);
       out.writeDouble(d.shortAbsZ);
       out.writeDouble(d.regimeMean);
       out.writeDouble(d.regimeVar);
@@ -128,6 +129,11 @@ public final class SeriesStateCodec {
     }
     out.writeBoolean(d.devRecurring);
     out.writeDouble(d.devShift);
+    if (version >= 2) {
+      out.writeLong(d.lastRecoverMs);
+      out.writeDouble(d.lastEpisodeMax);
+      out.writeByte(d.lastEpisodeDir);
+    }
     out.writeByte(d.recentSize);
     for (int i = 0; i < d.recentSize; i++) {
       out.writeLong(d.recentTimestamp(i));
@@ -160,11 +166,14 @@ public final class SeriesStateCodec {
     d.cusumUp = in.readDouble();
     d.cusumDown = in.readDouble();
     if (version >= 2) {
+      d.calib = in.readDouble();
       d.shortAbsZ = in.readDouble();
       d.regimeMean = in.readDouble();
       d.regimeVar = in.readDouble();
     } else {
-      // version 1 had no regime statistic: start it from the long-run mean of |z| of a normal
+      // version 1 had no regime statistic nor cached calibration: start the regime from the
+      // long-run mean of |z| of a normal; the calibration is recomputed on the next point
+      d.calib = 0;
       d.shortAbsZ = 0.8;
       d.regimeMean = 0.8;
       d.regimeVar = 0.04;
@@ -194,6 +203,15 @@ public final class SeriesStateCodec {
     }
     d.devRecurring = in.readBoolean();
     d.devShift = in.readDouble();
+    if (version >= 2) {
+      d.lastRecoverMs = in.readLong();
+      d.lastEpisodeMax = in.readDouble();
+      d.lastEpisodeDir = in.readByte();
+    } else {
+      d.lastRecoverMs = 0;
+      d.lastEpisodeMax = 0;
+      d.lastEpisodeDir = 0;
+    }
     int recent = in.readUnsignedByte();
     d.recentSize = 0;
     d.recentNext = 0;

@@ -94,7 +94,7 @@ class SeriesDetectorTest {
     d.observe(t, s.level(t) * 5, out);
     assertThat(out.events).isEmpty();
     assertThat(d.warm()).isFalse();
-    t = feed(d, s, t + MINUTE, START + 3 * DAY, MINUTE, EpisodeListener.NONE);
+    t = feed(d, s, t + MINUTE, START + 3 * DAY + 11 * HOUR, MINUTE, EpisodeListener.NONE);
     d.observe(t, s.level(t) * 5, out);
     assertThat(out.opened())
         .singleElement()
