@@ -176,7 +176,9 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       return;
     }
     Anomaly id = identity.value();
-    if (id != null) {
+    // End of a bounded input advances the watermark to +inf: that is not silence of the series.
+    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    if (id != null && !endOfInput) {
       emitter.bind(id, null, out, now);
       for (int s = 0; s < slots; s++) {
         SeriesDetector d = detectors[s];
