@@ -74,15 +74,18 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
 
   /** Broker settings a one-node cluster needs (see the class comment). */
   public static Map<String, String> singleNodeBrokerSettings() {
-    return Map.of(
-        "offsets.topic.replication.factor", "1",
-        "offsets.topic.num.partitions", "1",
-        "transaction.state.log.replication.factor", "1",
-        "transaction.state.log.min.isr", "1",
-        "transaction.state.log.num.partitions", "1",
-        "group.initial.rebalance.delay.ms", "0",
-        "unstable.api.versions.enable", "false",
-        "unstable.feature.versions.enable", "false");
+    return Map.ofEntries(
+        Map.entry("offsets.topic.replication.factor", "1"),
+        Map.entry("offsets.topic.num.partitions", "1"),
+        Map.entry("transaction.state.log.replication.factor", "1"),
+        Map.entry("transaction.state.log.min.isr", "1"),
+        Map.entry("transaction.state.log.num.partitions", "1"),
+        Map.entry("group.initial.rebalance.delay.ms", "0"),
+        Map.entry("unstable.api.versions.enable", "false"),
+        Map.entry("unstable.feature.versions.enable", "false"),
+        // Generated telemetry carries old event timestamps: never expire it by retention.
+        Map.entry("log.retention.ms", "-1"),
+        Map.entry("message.max.bytes", String.valueOf(16 * 1024 * 1024)));
   }
 
   public String bootstrapServers() {
