@@ -153,8 +153,14 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       emitter.identityChanged = false;
     }
     models.update(SeriesStateCodec.encode(detectors, present, writeVersion));
-    if (timer.value() == null) {
-      long next = nextTimer(t);
+    // keep one timer: the earliest of the pending one and this point's next check (after a
+    // missing-data episode the pending one is the far cleanup timer and must be brought forward)
+    Long pending = timer.value();
+    long next = nextTimer(t);
+    if (pending == null || next < pending) {
+      if (pending != null) {
+        ctx.timerService().deleteEventTimeTimer(pending);
+      }
       ctx.timerService().registerEventTimeTimer(next);
       timer.update(next);
     }

@@ -121,6 +121,25 @@ class SeriesAnomalyFunctionTest {
   }
 
   @Test
+  void aSeriesThatComesBackAndGoesSilentAgainIsFlaggedAgain() throws Exception {
+    try (var h = redHarness(new RedAnomalyFunction(CONFIG))) {
+      long t = history(h, START, START + 2 * DAY);
+      h.processWatermark(t + 10 * 60_000);
+      long back = history(h, t + HOUR, t + 3 * HOUR);
+      h.getOutput().clear();
+      h.processWatermark(back + 10 * 60_000);
+      assertThat(anomalies(h))
+          .anySatisfy(
+              a -> {
+                assertThat(a.getKind()).isEqualTo(AnomalyKind.MISSING_DATA);
+                assertThat(a.getPhase()).isEqualTo(AnomalyPhase.OPEN);
+                assertThat(a.getOnsetMs()).isGreaterThan(back - INTERVAL);
+              });
+      assertThat(h.numEventTimeTimers()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void snapshotOfThePreviousStateVersionRestoresWithoutLosingHistory() throws Exception {
     OperatorSubtaskState snapshot;
     long t;
