@@ -1,11 +1,7 @@
 package io.signalfold.anomaly.core;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Binary layout of {@link SeriesDetector} state, versioned so that a savepoint taken by an older
@@ -23,153 +19,154 @@ public final class SeriesStateCodec {
 
   /** Writes the state of several detectors (one per derived signal of a key). */
   public static byte[] encode(SeriesDetector[] detectors, boolean[] present, int version) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096 * detectors.length);
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeByte(version);
-      out.writeByte(detectors.length);
-      for (int i = 0; i < detectors.length; i++) {
-        out.writeBoolean(present[i]);
-        if (present[i]) {
-          write(detectors[i], out, version);
-        }
-      }
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ByteBuffer out = SCRATCH.get();
+    if (out.capacity() < MAX_BYTES_PER_SERIES * detectors.length + 2) {
+      out = ByteBuffer.allocate(MAX_BYTES_PER_SERIES * detectors.length + 2);
+      SCRATCH.set(out);
     }
+    out.clear();
+    out.put((byte) version);
+    out.put((byte) detectors.length);
+    for (int i = 0; i < detectors.length; i++) {
+      out.put((byte) (present[i] ? 1 : 0));
+      if (present[i]) {
+        write(detectors[i], out, version);
+      }
+    }
+    return Arrays.copyOf(out.array(), out.position());
   }
+
+  /** Upper bound of one series' encoded size (the arrays are fixed-size). */
+  private static final int MAX_BYTES_PER_SERIES = 8192;
+
+  /** Per-thread scratch buffer: encoding allocates only the returned array. */
+  private static final ThreadLocal<ByteBuffer> SCRATCH =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(4 * MAX_BYTES_PER_SERIES));
 
   /**
    * Restores state into the given detectors (every field is overwritten); {@code present[i]} tells
    * whether slot i had state.
    */
   public static void decode(byte[] state, SeriesDetector[] into, boolean[] present) {
-    try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
-      int version = in.readUnsignedByte();
-      if (version < 1 || version > CURRENT_VERSION) {
-        throw new IllegalStateException("unknown series state version " + version);
+    ByteBuffer in = ByteBuffer.wrap(state);
+    int version = in.get() & 0xff;
+    if (version < 1 || version > CURRENT_VERSION) {
+      throw new IllegalStateException("unknown series state version " + version);
+    }
+    int count = in.get() & 0xff;
+    for (int i = 0; i < count; i++) {
+      boolean has = in.get() != 0;
+      if (i < present.length) {
+        present[i] = has;
       }
-      int count = in.readUnsignedByte();
-      for (int i = 0; i < count; i++) {
-        boolean has = in.readBoolean();
-        if (i < present.length) {
-          present[i] = has;
-        }
-        if (!has) {
-          continue;
-        }
-        SeriesDetector target = i < into.length ? into[i] : null;
-        if (target == null) {
-          // the slot was not expected (older layout with more slots): read and drop
-          target = new SeriesDetector(DetectorConfig.defaults(), SeriesSpec.generic());
-        }
-        read(target, in, version);
+      if (!has) {
+        continue;
       }
-      for (int i = count; i < present.length; i++) {
-        present[i] = false;
+      SeriesDetector target = i < into.length ? into[i] : null;
+      if (target == null) {
+        // the slot was not expected (older layout with more slots): read and drop
+        target = new SeriesDetector(DetectorConfig.defaults(), SeriesSpec.generic());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      read(target, in, version);
+    }
+    for (int i = count; i < present.length; i++) {
+      present[i] = false;
     }
   }
 
-  private static void write(SeriesDetector d, DataOutputStream out, int version)
-      throws IOException {
-    out.writeLong(d.firstMs);
-    out.writeLong(d.lastMs);
-    out.writeLong(d.points);
-    out.writeDouble(d.typicalDtMs);
-    out.writeDouble(d.typicalTrials);
-    out.writeDouble(d.baseline);
-    out.writeDouble(d.shortLevel);
-    out.writeDouble(d.spreadSeasonal);
-    out.writeDouble(d.slowSpread);
-    out.writeDouble(d.localLevel);
-    out.writeDouble(d.slowLocal);
-    out.writeDouble(d.spreadLocal);
-    out.writeDouble(d.slowSpreadLocal);
-    floats(out, d.day);
-    floats(out, d.dayWeight);
-    floats(out, d.week);
-    floats(out, d.weekWeight);
-    floats(out, d.zHist);
-    out.writeDouble(d.cusumUp);
-    out.writeDouble(d.cusumDown);
+  private static void write(SeriesDetector d, ByteBuffer out, int version) {
+    out.putLong(d.firstMs);
+    out.putLong(d.lastMs);
+    out.putLong(d.points);
+    out.putDouble(d.typicalDtMs);
+    out.putDouble(d.typicalTrials);
+    out.putDouble(d.baseline);
+    out.putDouble(d.shortLevel);
+    out.putDouble(d.spreadSeasonal);
+    out.putDouble(d.slowSpread);
+    out.putDouble(d.localLevel);
+    out.putDouble(d.slowLocal);
+    out.putDouble(d.spreadLocal);
+    out.putDouble(d.slowSpreadLocal);
+    writeFloats(out, d.day);
+    writeFloats(out, d.dayWeight);
+    writeFloats(out, d.week);
+    writeFloats(out, d.weekWeight);
+    writeFloats(out, d.zHist);
+    out.putDouble(d.cusumUp);
+    out.putDouble(d.cusumDown);
     if (version >= 2) {
-      out.writeDouble(d.calib);
-      out.writeDouble(d.shortAbsZ);
-      out.writeDouble(d.regimeMean);
-      out.writeDouble(d.regimeVar);
+      out.putDouble(d.calib);
+      out.putDouble(d.shortAbsZ);
+      out.putDouble(d.regimeMean);
+      out.putDouble(d.regimeVar);
     }
-    out.writeDouble(d.sw);
-    out.writeDouble(d.st);
-    out.writeDouble(d.stt);
-    out.writeDouble(d.sy);
-    out.writeDouble(d.sty);
-    out.writeDouble(d.syy);
-    out.writeLong(d.driftDay);
-    floats(out, d.driftSum);
-    floats(out, d.driftCount);
-    out.writeLong(d.recurringDay);
-    floats(out, d.recurCount);
-    floats(out, d.recurMagnitude);
+    out.putDouble(d.sw);
+    out.putDouble(d.st);
+    out.putDouble(d.stt);
+    out.putDouble(d.sy);
+    out.putDouble(d.sty);
+    out.putDouble(d.syy);
+    out.putLong(d.driftDay);
+    writeFloats(out, d.driftSum);
+    writeFloats(out, d.driftCount);
+    out.putLong(d.recurringDay);
+    writeFloats(out, d.recurCount);
+    writeFloats(out, d.recurMagnitude);
     for (int f = 0; f < SeriesDetector.FAMILIES; f++) {
-      out.writeBoolean(d.active[f]);
-      out.writeByte(d.openKind[f]);
-      out.writeByte(d.curKind[f]);
-      out.writeByte(d.tier[f]);
-      out.writeByte(d.dir[f]);
-      out.writeLong(d.onset[f]);
-      out.writeLong(d.lastEmit[f]);
-      out.writeDouble(d.maxScore[f]);
-      out.writeInt(d.inBand[f]);
+      out.put((byte) (d.active[f] ? 1 : 0));
+      out.put((byte) d.openKind[f]);
+      out.put((byte) d.curKind[f]);
+      out.put((byte) d.tier[f]);
+      out.put((byte) d.dir[f]);
+      out.putLong(d.onset[f]);
+      out.putLong(d.lastEmit[f]);
+      out.putDouble(d.maxScore[f]);
+      out.putInt(d.inBand[f]);
     }
-    out.writeBoolean(d.devRecurring);
-    out.writeDouble(d.devShift);
+    out.put((byte) (d.devRecurring ? 1 : 0));
+    out.putDouble(d.devShift);
     if (version >= 2) {
-      out.writeLong(d.lastRecoverMs);
-      out.writeDouble(d.lastEpisodeMax);
-      out.writeByte(d.lastEpisodeDir);
+      out.putLong(d.lastRecoverMs);
+      out.putDouble(d.lastEpisodeMax);
+      out.put((byte) d.lastEpisodeDir);
     }
-    out.writeByte(d.recentSize);
+    out.put((byte) d.recentSize);
     for (int i = 0; i < d.recentSize; i++) {
-      out.writeLong(d.recentTimestamp(i));
-      out.writeDouble(d.recentValue(i));
-      out.writeDouble(d.recentExpected(i));
-      out.writeDouble(d.recentLower(i));
-      out.writeDouble(d.recentUpper(i));
+      out.putLong(d.recentTimestamp(i));
+      out.putDouble(d.recentValue(i));
+      out.putDouble(d.recentExpected(i));
+      out.putDouble(d.recentLower(i));
+      out.putDouble(d.recentUpper(i));
     }
   }
 
-  private static void read(SeriesDetector d, DataInputStream in, int version) throws IOException {
-    d.firstMs = in.readLong();
-    d.lastMs = in.readLong();
-    d.points = in.readLong();
-    d.typicalDtMs = in.readDouble();
-    d.typicalTrials = in.readDouble();
-    d.baseline = in.readDouble();
-    d.shortLevel = in.readDouble();
-    d.spreadSeasonal = in.readDouble();
-    d.slowSpread = in.readDouble();
-    d.localLevel = in.readDouble();
-    d.slowLocal = in.readDouble();
-    d.spreadLocal = in.readDouble();
-    d.slowSpreadLocal = in.readDouble();
-    floats(in, d.day);
-    floats(in, d.dayWeight);
-    floats(in, d.week);
-    floats(in, d.weekWeight);
-    floats(in, d.zHist);
-    d.cusumUp = in.readDouble();
-    d.cusumDown = in.readDouble();
+  private static void read(SeriesDetector d, ByteBuffer in, int version) {
+    d.firstMs = in.getLong();
+    d.lastMs = in.getLong();
+    d.points = in.getLong();
+    d.typicalDtMs = in.getDouble();
+    d.typicalTrials = in.getDouble();
+    d.baseline = in.getDouble();
+    d.shortLevel = in.getDouble();
+    d.spreadSeasonal = in.getDouble();
+    d.slowSpread = in.getDouble();
+    d.localLevel = in.getDouble();
+    d.slowLocal = in.getDouble();
+    d.spreadLocal = in.getDouble();
+    d.slowSpreadLocal = in.getDouble();
+    readFloats(in, d.day);
+    readFloats(in, d.dayWeight);
+    readFloats(in, d.week);
+    readFloats(in, d.weekWeight);
+    readFloats(in, d.zHist);
+    d.cusumUp = in.getDouble();
+    d.cusumDown = in.getDouble();
     if (version >= 2) {
-      d.calib = in.readDouble();
-      d.shortAbsZ = in.readDouble();
-      d.regimeMean = in.readDouble();
-      d.regimeVar = in.readDouble();
+      d.calib = in.getDouble();
+      d.shortAbsZ = in.getDouble();
+      d.regimeMean = in.getDouble();
+      d.regimeVar = in.getDouble();
     } else {
       // version 1 had no regime statistic nor cached calibration: start the regime from the
       // long-run mean of |z| of a normal; the calibration is recomputed on the next point
@@ -178,67 +175,63 @@ public final class SeriesStateCodec {
       d.regimeMean = 0.8;
       d.regimeVar = 0.04;
     }
-    d.sw = in.readDouble();
-    d.st = in.readDouble();
-    d.stt = in.readDouble();
-    d.sy = in.readDouble();
-    d.sty = in.readDouble();
-    d.syy = in.readDouble();
-    d.driftDay = in.readLong();
-    floats(in, d.driftSum);
-    floats(in, d.driftCount);
-    d.recurringDay = in.readLong();
-    floats(in, d.recurCount);
-    floats(in, d.recurMagnitude);
+    d.sw = in.getDouble();
+    d.st = in.getDouble();
+    d.stt = in.getDouble();
+    d.sy = in.getDouble();
+    d.sty = in.getDouble();
+    d.syy = in.getDouble();
+    d.driftDay = in.getLong();
+    readFloats(in, d.driftSum);
+    readFloats(in, d.driftCount);
+    d.recurringDay = in.getLong();
+    readFloats(in, d.recurCount);
+    readFloats(in, d.recurMagnitude);
     for (int f = 0; f < SeriesDetector.FAMILIES; f++) {
-      d.active[f] = in.readBoolean();
-      d.openKind[f] = in.readByte();
-      d.curKind[f] = in.readByte();
-      d.tier[f] = in.readByte();
-      d.dir[f] = in.readByte();
-      d.onset[f] = in.readLong();
-      d.lastEmit[f] = in.readLong();
-      d.maxScore[f] = in.readDouble();
-      d.inBand[f] = in.readInt();
+      d.active[f] = (in.get() != 0);
+      d.openKind[f] = in.get();
+      d.curKind[f] = in.get();
+      d.tier[f] = in.get();
+      d.dir[f] = in.get();
+      d.onset[f] = in.getLong();
+      d.lastEmit[f] = in.getLong();
+      d.maxScore[f] = in.getDouble();
+      d.inBand[f] = in.getInt();
     }
-    d.devRecurring = in.readBoolean();
-    d.devShift = in.readDouble();
+    d.devRecurring = (in.get() != 0);
+    d.devShift = in.getDouble();
     if (version >= 2) {
-      d.lastRecoverMs = in.readLong();
-      d.lastEpisodeMax = in.readDouble();
-      d.lastEpisodeDir = in.readByte();
+      d.lastRecoverMs = in.getLong();
+      d.lastEpisodeMax = in.getDouble();
+      d.lastEpisodeDir = in.get();
     } else {
       d.lastRecoverMs = 0;
       d.lastEpisodeMax = 0;
       d.lastEpisodeDir = 0;
     }
-    int recent = in.readUnsignedByte();
+    int recent = (in.get() & 0xff);
     d.recentSize = 0;
     d.recentNext = 0;
     for (int i = 0; i < recent; i++) {
-      long t = in.readLong();
-      double v = in.readDouble();
-      double e = in.readDouble();
-      double lo = in.readDouble();
-      double hi = in.readDouble();
+      long t = in.getLong();
+      double v = in.getDouble();
+      double e = in.getDouble();
+      double lo = in.getDouble();
+      double hi = in.getDouble();
       d.restoreRecent(t, v, e, lo, hi);
     }
   }
 
-  private static void floats(DataOutputStream out, float[] values) throws IOException {
-    out.writeShort(values.length);
-    for (float v : values) {
-      out.writeFloat(v);
-    }
+  private static void writeFloats(ByteBuffer out, float[] values) {
+    out.putShort((short) values.length);
+    out.asFloatBuffer().put(values);
+    out.position(out.position() + 4 * values.length);
   }
 
-  private static void floats(DataInputStream in, float[] into) throws IOException {
-    int n = in.readUnsignedShort();
-    for (int i = 0; i < n; i++) {
-      float v = in.readFloat();
-      if (i < into.length) {
-        into[i] = v;
-      }
-    }
+  private static void readFloats(ByteBuffer in, float[] into) {
+    int n = in.getShort() & 0xffff;
+    int take = Math.min(n, into.length);
+    in.asFloatBuffer().get(into, 0, take);
+    in.position(in.position() + 4 * n);
   }
 }

@@ -35,6 +35,7 @@ public final class DetectorStepLatency {
     int seeds = 20;
     for (double step : new double[] {0.02, 0.05, 0.2, 0.6}) {
       int[] latency = new int[seeds];
+      int[] firstEpisode = new int[seeds];
       int missed = 0;
       long bytes = 0;
       for (int seed = 0; seed < seeds; seed++) {
@@ -52,27 +53,38 @@ public final class DetectorStepLatency {
                     SeriesStateCodec.CURRENT_VERSION)
                 .length;
         boolean[] alarmed = new boolean[1];
-        EpisodeListener listener = (EpisodeEvent e) -> alarmed[0] |= e.tier() == AnomalyTier.ALARM;
-        int k = 0;
+        int[] k = {0};
+        int[] opened = {-1};
+        EpisodeListener listener =
+            (EpisodeEvent e) -> {
+              alarmed[0] |= e.tier() == AnomalyTier.ALARM;
+              if (opened[0] < 0) {
+                opened[0] = k[0] + 1;
+              }
+            };
         // the step starts at a random time of day
         t += (long) (random.nextDouble() * DAY);
-        while (!alarmed[0] && k < 120) {
+        while (!alarmed[0] && k[0] < 120) {
           double n = requests(t, random);
           d.observe(t, binomial(random, n, step) / n, n, listener);
           t += INTERVAL;
-          k++;
+          k[0]++;
         }
         if (!alarmed[0]) {
           missed++;
         }
-        latency[seed] = k;
+        latency[seed] = k[0];
+        firstEpisode[seed] = opened[0] < 0 ? 999 : opened[0];
       }
       java.util.Arrays.sort(latency);
+      java.util.Arrays.sort(firstEpisode);
       System.out.printf(
           Locale.ROOT,
-          "step error_ratio 0.005->%.3f: alarm after p50=%d p95=%d max=%d intervals of 30 s (%d of %d"
-              + " missed within 120); state bytes per series=%d%n",
+          "step error_ratio 0.005->%.3f: first episode after p50=%d intervals; ALARM after p50=%d"
+              + " p95=%d max=%d intervals of 30 s (%d of %d without ALARM within 120);"
+              + " state bytes per series=%d%n",
           step,
+          firstEpisode[seeds / 2],
           latency[seeds / 2],
           latency[(int) Math.ceil(seeds * 0.95) - 1],
           latency[seeds - 1],
