@@ -383,6 +383,10 @@ public final class SeriesDetector {
     double slowSp = seasonal ? slowSpread : slowSpreadLocal;
     double floor = 1e-9 + 1e-3 * Math.abs(expected) + 0.02 * MAD_TO_SIGMA * slowSpreadLocal;
     double sigma = Math.max(MAD_TO_SIGMA * spread, floor);
+    if (trials > 0 && typicalTrials > trials && spec.noise() == SeriesSpec.NoiseModel.CONTINUOUS) {
+      // a statistic of fewer samples than usual (a p95 of a quiet interval) is noisier: 1/sqrt(n)
+      sigma *= Math.sqrt(typicalTrials / trials);
+    }
     double r = x - expected;
     double z = r / sigma;
     double q995 = zQuantile(0.995);
@@ -1110,6 +1114,14 @@ public final class SeriesDetector {
     if (threshold < 0 || active[MISSING] || now - lastMs < threshold) {
       return false;
     }
+    // events expected during the silence: records normally come every typical interval with
+    // rate x exposure events each (sparse series only report intervals that had events)
+    double exposure = typicalTrials > 0 ? typicalTrials : typicalDtMs / 1000.0;
+    double expectedEvents = expectedAt(now) * exposure * (now - lastMs) / typicalDtMs;
+    if (spec.noise() == SeriesSpec.NoiseModel.POISSON
+        && expectedEvents < MISSING_MIN_EXPECTED_EVENTS) {
+      return false; // a rate this low is often silent this long: silence is not news
+    }
     int f = MISSING;
     active[f] = true;
     onset[f] = lastMs + threshold;
@@ -1136,6 +1148,30 @@ public final class SeriesDetector {
         true);
     out.onEpisode(event);
     return true;
+  }
+
+  /** Events a POISSON series must have been expected to see during its silence to be missing. */
+  private static final double MISSING_MIN_EXPECTED_EVENTS = 10.0;
+
+  /** The model's expectation at time t (seasonal profile, level), without observing anything. */
+  public double expectedAt(long t) {
+    double dayPos = (double) Math.floorMod(t, DAY_MS) * DAY_BINS / DAY_MS - 0.5;
+    int d0 = (int) Math.floor(dayPos);
+    double df = dayPos - d0;
+    d0 = Math.floorMod(d0, DAY_BINS);
+    int d1 = (d0 + 1) % DAY_BINS;
+    double weekPos =
+        (double) Math.floorMod(t - WEEK_ORIGIN_MS, WEEK_MS) * WEEK_BINS / WEEK_MS - 0.5;
+    int w0 = (int) Math.floor(weekPos);
+    double wf = weekPos - w0;
+    w0 = Math.floorMod(w0, WEEK_BINS);
+    int w1 = (w0 + 1) % WEEK_BINS;
+    double season =
+        (1 - df) * day[d0] * Math.min(1f, dayWeight[d0])
+            + df * day[d1] * Math.min(1f, dayWeight[d1])
+            + (1 - wf) * week[w0] * Math.min(1f, weekWeight[w0])
+            + wf * week[w1] * Math.min(1f, weekWeight[w1]);
+    return spreadSeasonal <= spreadLocal ? baseline + season + shortLevel : localLevel;
   }
 
   /** Whether a missing-data episode is open. */

@@ -106,6 +106,11 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
     return true;
   }
 
+  /** The slot that reports silence (one MISSING_DATA per series, not one per derived signal). */
+  protected int missingDataSlot() {
+    return 0;
+  }
+
   /** Lets a subclass map the generic kinds (log series publish LOG_SURGE for a spike). */
   protected AnomalyKind kindOf(int slot, AnomalyKind kind) {
     return kind;
@@ -188,7 +193,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       emitter.bind(id, null, out, now);
       for (int s = 0; s < slots; s++) {
         SeriesDetector d = detectors[s];
-        if (present[s] && missingDataApplies()) {
+        if (present[s] && missingDataApplies() && s == missingDataSlot()) {
           String signal = signalName(id, s);
           d.reconfigure(
               catalog.detectorFor(catalog.classOf(signal)), catalog.specOf(signal, noiseOf(s)));
@@ -217,7 +222,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
     long next = last + config.stateTtlMs();
     for (int s = 0; s < slots; s++) {
       SeriesDetector d = detectors[s];
-      if (present[s] && !d.missingOpen() && missingDataApplies()) {
+      if (present[s] && !d.missingOpen() && missingDataApplies() && s == missingDataSlot()) {
         long silence = d.silenceThresholdMs();
         long check = last + (silence > 0 ? silence : config.detector().missingMinMs()) + 1;
         next = Math.min(next, check);

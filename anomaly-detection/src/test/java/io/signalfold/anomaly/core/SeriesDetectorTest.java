@@ -209,6 +209,31 @@ class SeriesDetectorTest {
   }
 
   @Test
+  void aRareEventRateGoingQuietIsNotMissingData() {
+    SeriesSpec rate =
+        new SeriesSpec(
+            SignalClass.LAGGING, Direction.NONE, SeriesSpec.NoiseModel.POISSON, null, false);
+    SeriesDetector busy = new SeriesDetector(CONFIG, rate);
+    SeriesDetector rare = new SeriesDetector(CONFIG, rate);
+    Random random = new Random(12);
+    long t = START;
+    for (; t < START + 3 * DAY; t += 30_000) {
+      busy.observe(t, 50 + random.nextGaussian(), 30, EpisodeListener.NONE); // 50 req/s
+      if (random.nextDouble() < 0.1) {
+        // a rare operation: an interval with one call now and then, none otherwise (no record)
+        rare.observe(t, 1 / 30.0, 30, EpisodeListener.NONE);
+      }
+    }
+    RecordingListener out = new RecordingListener();
+    long later = t - 30_000 + 10 * MINUTE;
+    assertThat(busy.checkSilence(later, out)).isTrue();
+    // past its own silence threshold, but a few expected calls missing is not news
+    long rareLater = rare.lastTimestampMs() + rare.silenceThresholdMs() + MINUTE;
+    assertThat(rare.checkSilence(rareLater, out)).isFalse();
+    assertThat(out.opened()).hasSize(1);
+  }
+
+  @Test
   void aDailyRecurringSpikeIsLabelledRecurringAndDoesNotAlarm() {
     SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 9);
     SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
