@@ -431,7 +431,9 @@ public final class SeriesDetector {
         t, x, expected, lower, upper, score, direction, r, pointSurprise, inBandNow, out);
 
     // ---- learning ----
-    double weight = Math.abs(zc) < cfg.learnBandZ() ? 1.0 : cfg.anomalyWeight();
+    // during warm-up the spread is still forming: learn everything at full weight, unclipped
+    boolean settling = points < cfg.minHistoryPoints();
+    double weight = settling || Math.abs(zc) < cfg.learnBandZ() ? 1.0 : cfg.anomalyWeight();
     if (trials > 0 && typicalTrials > 0) {
       weight *= Math.min(1.0, trials / typicalTrials);
     }
@@ -548,10 +550,11 @@ public final class SeriesDetector {
     double eSlow = Math.abs(x - baseline - season);
     double eSlowLocal = Math.abs(x - slowLocal);
     double spreadWeight = weight < 1.0 ? cfg.anomalyWeight() : 1.0;
-    spreadSeasonal = huber(spreadSeasonal, eSeasonal, aSpread * spreadWeight);
-    spreadLocal = huber(spreadLocal, eLocal, aSpread * spreadWeight);
-    slowSpread = huber(slowSpread, eSlow, aSpread * spreadWeight);
-    slowSpreadLocal = huber(slowSpreadLocal, eSlowLocal, aSpread * spreadWeight);
+    double clip = points < cfg.minHistoryPoints() ? Double.POSITIVE_INFINITY : HUBER;
+    spreadSeasonal = huber(spreadSeasonal, eSeasonal, aSpread * spreadWeight, clip);
+    spreadLocal = huber(spreadLocal, eLocal, aSpread * spreadWeight, clip);
+    slowSpread = huber(slowSpread, eSlow, aSpread * spreadWeight, clip);
+    slowSpreadLocal = huber(slowSpreadLocal, eSlowLocal, aSpread * spreadWeight, clip);
 
     // levels
     baseline += aBase * (x - season - baseline);
@@ -587,8 +590,8 @@ public final class SeriesDetector {
     driftCount[slot] += 1f;
   }
 
-  private static double huber(double spread, double err, double a) {
-    double clipped = spread > 0 ? Math.min(err, HUBER * spread) : err;
+  private static double huber(double spread, double err, double a, double clip) {
+    double clipped = spread > 0 ? Math.min(err, clip * spread) : err;
     return spread + a * (clipped - spread);
   }
 

@@ -76,7 +76,9 @@ class NabScorerTest {
         new NabScorer.FileScores("test/early.csv", scores, new int[][] {{0, 2}, {8, 11}});
     NabScorer.Result r = NabScorer.score(List.of(file), NabScorer.STANDARD);
     assertThat(r.windows()).isEqualTo(1);
-    assertThat(r.raw()).isEqualTo(-1.0);
-    assertThat(r.normalised()).isEqualTo(0.0);
+    assertThat(r.nullScore()).isEqualTo(-1.0);
+    assertThat(r.perfect()).isEqualTo(1.0);
+    // nothing detects: only the scored window counts as missed
+    assertThat(NabScorer.fileScore(file, NabScorer.STANDARD, 0.5)).isEqualTo(-1.0);
   }
 }
