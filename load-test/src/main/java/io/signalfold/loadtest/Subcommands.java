@@ -12,7 +12,7 @@ final class Subcommands {
     List<Object> commands = new ArrayList<>();
     // commands.add(new io.signalfold.loadtest.demo.DemoCommand());
     // commands.add(new io.signalfold.loadtest.generator.GenerateCommand());
-    // commands.add(new io.signalfold.loadtest.nab.NabCommand());
+    commands.add(new io.signalfold.loadtest.nab.NabCommand());
     commands.add(new io.signalfold.loadtest.slo.SloEvalCommand());
     // commands.add(new io.signalfold.loadtest.runner.ScenariosCommand());
     return commands;

@@ -1,0 +1,134 @@
+package io.signalfold.anomaly.internal;
+
+import io.signalfold.anomaly.AnomalyConfig;
+import io.signalfold.anomaly.core.SeriesSpec;
+import io.signalfold.schema.AnomalyEvidence;
+import io.signalfold.schema.HistogramValue;
+import io.signalfold.schema.MetricPoint;
+import io.signalfold.schema.MetricType;
+import io.signalfold.schema.QuantileValue;
+import io.signalfold.schema.ResourceContext;
+import io.signalfold.schema.SignalSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Metric series: slot 0 is the gauge value, the per-second rate of a sum (its delta when the
+ * interval is unknown; Poisson noise for monotonic counters such as restarts), or the mean of a
+ * histogram/summary; slot 1 is the p95 of a histogram (explicit or exponential buckets) or a
+ * summary's reported 0.95 (else highest) quantile.
+ */
+public final class MetricAnomalyFunction extends SeriesAnomalyFunction<MetricPoint> {
+
+  private static final long serialVersionUID = 1L;
+
+  public MetricAnomalyFunction(AnomalyConfig config) {
+    super(config, 2);
+  }
+
+  @Override
+  protected long timestampOf(MetricPoint m) {
+    return m.getTimestampMs();
+  }
+
+  private static boolean distribution(MetricPoint m) {
+    MetricType t = m.getType();
+    return t == MetricType.HISTOGRAM
+        || t == MetricType.EXPONENTIAL_HISTOGRAM
+        || t == MetricType.SUMMARY;
+  }
+
+  @Override
+  protected String signalOf(int slot, MetricPoint m) {
+    if (slot == 0) {
+      return switch (m.getType()) {
+        case GAUGE -> m.getName();
+        case SUM -> m.getName() + ".rate";
+        default -> m.getName() + ".mean";
+      };
+    }
+    return distribution(m) ? m.getName() + ".p95" : null;
+  }
+
+  @Override
+  protected SeriesSpec.NoiseModel noiseOf(int slot) {
+    return SeriesSpec.NoiseModel.CONTINUOUS;
+  }
+
+  @Override
+  protected double valueOf(int slot, MetricPoint m) {
+    if (m.getCounterReset() && m.getType() == MetricType.SUM) {
+      return Double.NaN; // the delta across a reset is not a rate
+    }
+    HistogramValue h = m.getHistogram();
+    if (slot == 0) {
+      switch (m.getType()) {
+        case GAUGE:
+          return m.getValue();
+        case SUM:
+          return m.getRate() != null ? m.getRate() : m.getValue();
+        case SUMMARY:
+        default:
+          if (h != null && h.getCount() > 0 && h.getSum() != null) {
+            return h.getSum() / h.getCount();
+          }
+          return Double.NaN;
+      }
+    }
+    if (m.getType() == MetricType.SUMMARY) {
+      List<QuantileValue> qs = m.getQuantiles();
+      double best = Double.NaN;
+      double bestQ = -1;
+      for (QuantileValue q : qs) {
+        if (Math.abs(q.getQuantile() - 0.95) < 1e-9) {
+          return q.getValue();
+        }
+        if (q.getQuantile() > bestQ) {
+          bestQ = q.getQuantile();
+          best = q.getValue();
+        }
+      }
+      return best;
+    }
+    if (h == null || h.getCount() <= 0) {
+      return Double.NaN;
+    }
+    if (h.getPositive() != null) {
+      return LatencyQuantile.of(h.getPositive(), 0.95);
+    }
+    return LatencyQuantile.of(h, 0.95);
+  }
+
+  @Override
+  protected double trialsOf(int slot, MetricPoint m) {
+    HistogramValue h = m.getHistogram();
+    return h != null && distribution(m) ? h.getCount() : 0.0;
+  }
+
+  @Override
+  protected SignalSource source() {
+    return SignalSource.METRIC;
+  }
+
+  @Override
+  protected ResourceContext resourceOf(MetricPoint m) {
+    return m.getResource();
+  }
+
+  @Override
+  protected Map<String, String> attributesOf(MetricPoint m) {
+    Map<String, String> a = new HashMap<>(m.getAttributes());
+    a.put("metric.name", m.getName());
+    if (!m.getUnit().isEmpty()) {
+      a.put("metric.unit", m.getUnit());
+    }
+    return a;
+  }
+
+  @Override
+  protected void evidence(int slot, MetricPoint m, AnomalyEvidence.Builder evidence) {
+    List<String> ids = m.getExemplarTraceIds();
+    evidence.setTraceIds(List.copyOf(ids.subList(0, Math.min(ids.size(), 5))));
+  }
+}

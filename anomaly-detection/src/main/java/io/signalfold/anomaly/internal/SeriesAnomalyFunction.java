@@ -1,0 +1,372 @@
+package io.signalfold.anomaly.internal;
+
+import io.signalfold.anomaly.AnomalyConfig;
+import io.signalfold.anomaly.SignalCatalog;
+import io.signalfold.anomaly.core.EpisodeEvent;
+import io.signalfold.anomaly.core.EpisodeListener;
+import io.signalfold.anomaly.core.SeriesDetector;
+import io.signalfold.anomaly.core.SeriesSpec;
+import io.signalfold.anomaly.core.SeriesStateCodec;
+import io.signalfold.schema.Anomaly;
+import io.signalfold.schema.AnomalyEvidence;
+import io.signalfold.schema.AnomalyKind;
+import io.signalfold.schema.Forecast;
+import io.signalfold.schema.ResourceContext;
+import io.signalfold.schema.SeriesSample;
+import io.signalfold.schema.SignalSource;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by series id: runs one {@link SeriesDetector} per derived signal ("slot") of the input
+ * series and turns its episode transitions into {@link Anomaly} records.
+ *
+ * <p>State per key: the detectors as one versioned {@code byte[]} ({@link SeriesStateCodec}), the
+ * series identity (an Avro {@link Anomaly} template, so its schema evolves with Avro rules) and the
+ * pending timer. One event-time timer per key drives both missing-data detection (it fires when a
+ * series that normally has traffic has been silent past its threshold) and cleanup (it clears
+ * everything once the series has been silent for {@code stateTtlMs}).
+ */
+public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<String, T, Anomaly> {
+
+  private static final long serialVersionUID = 1L;
+
+  protected final AnomalyConfig config;
+  protected final SignalCatalog catalog;
+  private final int slots;
+
+  /** Version the state is written in; tests set 1 to produce a snapshot of the older layout. */
+  int writeVersion = SeriesStateCodec.CURRENT_VERSION;
+
+  private transient ValueState<byte[]> models;
+  private transient ValueState<Anomaly> identity;
+  private transient ValueState<Long> timer;
+  private transient Counter published;
+  private transient Counter late;
+  private transient SeriesDetector[] detectors;
+  private transient boolean[] present;
+  private transient Emitter emitter;
+
+  protected SeriesAnomalyFunction(AnomalyConfig config, int slots) {
+    this.config = config;
+    this.catalog = new SignalCatalog(config);
+    this.slots = slots;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    models = getRuntimeContext().getState(new ValueStateDescriptor<>("models", byte[].class));
+    identity = getRuntimeContext().getState(new ValueStateDescriptor<>("identity", Anomaly.class));
+    timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Long.class));
+    published = getRuntimeContext().getMetricGroup().counter("anomaliesPublished");
+    late = getRuntimeContext().getMetricGroup().counter("lateOrOutOfOrderPoints");
+    detectors = new SeriesDetector[slots];
+    present = new boolean[slots];
+    for (int s = 0; s < slots; s++) {
+      detectors[s] = new SeriesDetector(config.detector(), SeriesSpec.generic());
+    }
+    emitter = new Emitter();
+  }
+
+  // ---- what a subclass supplies ----
+
+  protected abstract long timestampOf(T record);
+
+  /** Signal name of a slot for this record, or null when the record has no such value. */
+  protected abstract String signalOf(int slot, T record);
+
+  protected abstract SeriesSpec.NoiseModel noiseOf(int slot);
+
+  /** Value of a slot (NaN to skip this slot for this record). */
+  protected abstract double valueOf(int slot, T record);
+
+  /** Trials (requests) or exposure seconds behind the value, 0 when not applicable. */
+  protected abstract double trialsOf(int slot, T record);
+
+  protected abstract SignalSource source();
+
+  protected abstract ResourceContext resourceOf(T record);
+
+  protected abstract Map<String, String> attributesOf(T record);
+
+  /** Evidence for an anomaly on a slot (trace ids, log template...). */
+  protected abstract void evidence(int slot, T record, AnomalyEvidence.Builder evidence);
+
+  /** Whether silence of this series is an anomaly (false for log template counts). */
+  protected boolean missingDataApplies() {
+    return true;
+  }
+
+  /** The slot that reports silence (one MISSING_DATA per series, not one per derived signal). */
+  protected int missingDataSlot() {
+    return 0;
+  }
+
+  /** Lets a subclass map the generic kinds (log series publish LOG_SURGE for a spike). */
+  protected AnomalyKind kindOf(int slot, AnomalyKind kind) {
+    return kind;
+  }
+
+  /** Hook for records that publish anomalies of their own (new log templates). */
+  protected void extra(T record, Anomaly identityTemplate, Collector<Anomaly> out)
+      throws Exception {}
+
+  // ---- processing ----
+
+  @Override
+  public void processElement(T record, Context ctx, Collector<Anomaly> out) throws Exception {
+    long t = timestampOf(record);
+    load();
+    Anomaly id = identity.value();
+    ResourceContext resource = resourceOf(record);
+    if (id == null || !resource.equals(id.getResource())) {
+      id = template(ctx.getCurrentKey(), resource, attributesOf(record));
+      identity.update(id);
+    }
+    emitter.bind(id, record, out, t);
+    for (int s = 0; s < slots; s++) {
+      String signal = signalOf(s, record);
+      double v = signal == null ? Double.NaN : valueOf(s, record);
+      if (Double.isNaN(v)) {
+        continue;
+      }
+      SeriesSpec spec = catalog.specOf(signal, noiseOf(s));
+      SeriesDetector d = detectors[s];
+      d.reconfigure(catalog.detectorFor(spec.signalClass()), spec);
+      if (!present[s]) {
+        d.reset();
+        present[s] = true;
+      }
+      if (d.historyPoints() > 0 && t < d.lastTimestampMs()) {
+        late.inc();
+      }
+      emitter.slot(s, signal, d);
+      d.observe(t, v, trialsOf(s, record), emitter);
+    }
+    extra(record, id, out);
+    if (emitter.identityChanged) {
+      identity.update(id);
+      emitter.identityChanged = false;
+    }
+    models.update(SeriesStateCodec.encode(detectors, present, writeVersion));
+    // keep one timer: the earliest of the pending one and this point's next check (after a
+    // missing-data episode the pending one is the far cleanup timer and must be brought forward)
+    Long pending = timer.value();
+    long next = nextTimer(t);
+    if (pending == null || next < pending) {
+      if (pending != null) {
+        ctx.timerService().deleteEventTimeTimer(pending);
+      }
+      ctx.timerService().registerEventTimeTimer(next);
+      timer.update(next);
+    }
+  }
+
+  @Override
+  public void onTimer(long now, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
+    timer.clear();
+    load();
+    long last = Long.MIN_VALUE;
+    for (int s = 0; s < slots; s++) {
+      if (present[s] && detectors[s].historyPoints() > 0) {
+        last = Math.max(last, detectors[s].lastTimestampMs());
+      }
+    }
+    if (last == Long.MIN_VALUE || now - last >= config.stateTtlMs()) {
+      models.clear();
+      identity.clear();
+      return;
+    }
+    Anomaly id = identity.value();
+    // End of a bounded input advances the watermark to +inf: that is not silence of the series.
+    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    if (id != null && !endOfInput) {
+      emitter.bind(id, null, out, now);
+      for (int s = 0; s < slots; s++) {
+        SeriesDetector d = detectors[s];
+        if (present[s] && missingDataApplies() && s == missingDataSlot()) {
+          String signal = signalName(id, s);
+          d.reconfigure(
+              catalog.detectorFor(catalog.classOf(signal)), catalog.specOf(signal, noiseOf(s)));
+          emitter.slot(s, signal, d);
+          d.checkSilence(now, emitter);
+        }
+      }
+      models.update(SeriesStateCodec.encode(detectors, present, writeVersion));
+    }
+    long next = nextTimer(last);
+    if (next <= now) {
+      next = last + config.stateTtlMs();
+    }
+    ctx.timerService().registerEventTimeTimer(next);
+    timer.update(next);
+  }
+
+  /** The signal a slot published last (kept in the identity's attributes). */
+  private static String signalName(Anomaly id, int slot) {
+    String s = id.getAttributes().get("signal." + slot);
+    return s == null ? "unknown" : s;
+  }
+
+  /** Earliest of: the first missing-data check of a slot that has not yet gone missing, cleanup. */
+  private long nextTimer(long last) {
+    long next = last + config.stateTtlMs();
+    for (int s = 0; s < slots; s++) {
+      SeriesDetector d = detectors[s];
+      if (present[s] && !d.missingOpen() && missingDataApplies() && s == missingDataSlot()) {
+        long silence = d.silenceThresholdMs();
+        long check = last + (silence > 0 ? silence : config.detector().missingMinMs()) + 1;
+        next = Math.min(next, check);
+      }
+    }
+    return next;
+  }
+
+  private void load() throws Exception {
+    java.util.Arrays.fill(present, false);
+    byte[] bytes = models.value();
+    if (bytes != null) {
+      SeriesStateCodec.decode(bytes, detectors, present);
+    }
+  }
+
+  private Anomaly template(String key, ResourceContext resource, Map<String, String> attributes) {
+    return Anomaly.newBuilder()
+        .setId("")
+        .setSeriesId(key)
+        .setSignal("")
+        .setSource(source())
+        .setTimestampMs(0)
+        .setOnsetMs(0)
+        .setPhase(io.signalfold.schema.AnomalyPhase.OPEN)
+        .setResource(resource)
+        .setAttributes(new java.util.HashMap<>(attributes))
+        .setValue(0)
+        .setExpected(0)
+        .setLower(0)
+        .setUpper(0)
+        .setScore(0)
+        .setDirection(io.signalfold.schema.Direction.NONE)
+        .setKind(AnomalyKind.SPIKE)
+        .setSignalClass(io.signalfold.schema.SignalClass.LAGGING)
+        .setTier(io.signalfold.schema.AnomalyTier.INVESTIGATE)
+        .setHistoryPoints(0)
+        .setHistoryMs(0)
+        .setEvidence(AnomalyEvidence.newBuilder().build())
+        .setDetector("")
+        .build();
+  }
+
+  /** Stable id: series, opening kind and onset. */
+  static String anomalyId(String seriesKey, String signal, AnomalyKind kind, long onsetMs) {
+    String text = seriesKey + '|' + signal + '|' + kind + '|' + onsetMs;
+    return UUID.nameUUIDFromBytes(text.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** Builds Anomaly records from episode events (allocates only when something is published). */
+  private final class Emitter implements EpisodeListener {
+    private Anomaly id;
+    private T record;
+    private Collector<Anomaly> out;
+    private int slot;
+    private String signal;
+    private SeriesDetector detector;
+    boolean identityChanged;
+
+    void bind(Anomaly identityTemplate, T rec, Collector<Anomaly> collector, long t) {
+      this.id = identityTemplate;
+      this.record = rec;
+      this.out = collector;
+    }
+
+    void slot(int s, String signalName, SeriesDetector d) {
+      this.slot = s;
+      this.signal = signalName;
+      this.detector = d;
+      String key = "signal." + s;
+      if (!signalName.equals(id.getAttributes().get(key))) {
+        id.getAttributes().put(key, signalName);
+        identityChanged = true;
+      }
+    }
+
+    @Override
+    public void onEpisode(EpisodeEvent e) {
+      AnomalyKind kind = kindOf(slot, e.kind());
+      AnomalyKind opening = kindOf(slot, e.openingKind());
+      AnomalyEvidence.Builder ev = AnomalyEvidence.newBuilder();
+      if (record != null) {
+        evidence(slot, record, ev);
+      }
+      ev.setLink(
+          config
+              .linkTemplate()
+              .replace("{seriesId}", id.getSeriesId())
+              .replace("{signal}", signal));
+      List<SeriesSample> recent = new ArrayList<>();
+      if (e.phase() == io.signalfold.schema.AnomalyPhase.OPEN) {
+        for (int i = 0; i < detector.recentCount(); i++) {
+          recent.add(
+              new SeriesSample(
+                  detector.recentTimestamp(i),
+                  detector.recentValue(i),
+                  detector.recentExpected(i),
+                  detector.recentLower(i),
+                  detector.recentUpper(i)));
+        }
+      }
+      Forecast forecast = null;
+      if (!Double.isNaN(e.slopePerHour())) {
+        forecast =
+            new Forecast(
+                e.slopePerHour(),
+                Double.isNaN(e.limit()) ? null : e.limit(),
+                e.timeToLimitMs() < 0 ? null : e.timeToLimitMs());
+      }
+      Map<String, String> attributes = new java.util.HashMap<>(id.getAttributes());
+      attributes.keySet().removeIf(k -> k.startsWith("signal."));
+      Anomaly a =
+          Anomaly.newBuilder(id)
+              .setId(anomalyId(id.getSeriesId(), signal, opening, e.onsetMs()))
+              .setSignal(signal)
+              .setTimestampMs(e.timestampMs())
+              .setOnsetMs(e.onsetMs())
+              .setPhase(e.phase())
+              .setAttributes(attributes)
+              .setValue(finite(e.value()))
+              .setExpected(finite(e.expected()))
+              .setLower(finite(e.lower()))
+              .setUpper(finite(e.upper()))
+              .setScore(Math.max(0, Math.min(1, e.score())))
+              .setDirection(e.direction())
+              .setKind(kind)
+              .setSignalClass(detector.spec().signalClass())
+              .setTier(e.tier())
+              .setRecurring(e.recurring())
+              .setRecurringMagnitude(
+                  Double.isNaN(e.recurringMagnitude()) ? null : e.recurringMagnitude())
+              .setHistoryPoints(e.historyPoints())
+              .setHistoryMs(e.historyMs())
+              .setForecast(forecast)
+              .setEvidence(ev.build())
+              .setDetector("signalfold.series/" + kind.name().toLowerCase(java.util.Locale.ROOT))
+              .setRecent(recent)
+              .build();
+      published.inc();
+      out.collect(a);
+    }
+  }
+
+  private static double finite(double v) {
+    return Double.isFinite(v) ? v : 0.0;
+  }
+}

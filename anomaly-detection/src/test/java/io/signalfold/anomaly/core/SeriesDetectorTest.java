@@ -1,0 +1,318 @@
+package io.signalfold.anomaly.core;
+
+import static io.signalfold.anomaly.core.SyntheticSeries.DAY;
+import static io.signalfold.anomaly.core.SyntheticSeries.HOUR;
+import static io.signalfold.anomaly.core.SyntheticSeries.MINUTE;
+import static io.signalfold.anomaly.core.SyntheticSeries.START;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalfold.schema.AnomalyKind;
+import io.signalfold.schema.AnomalyPhase;
+import io.signalfold.schema.AnomalyTier;
+import io.signalfold.schema.Direction;
+import io.signalfold.schema.SignalClass;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SeriesDetectorTest {
+
+  private static final DetectorConfig CONFIG = DetectorConfig.defaults();
+  private static final SeriesSpec TRAFFIC =
+      new SeriesSpec(
+          SignalClass.LAGGING, Direction.NONE, SeriesSpec.NoiseModel.CONTINUOUS, null, false);
+
+  /** Feeds [from, to) at the given step and returns the time after the last point. */
+  private static long feed(
+      SeriesDetector d, SyntheticSeries s, long from, long to, long step, EpisodeListener out) {
+    long t = from;
+    for (; t < to; t += step) {
+      d.observe(t, s.at(t), out);
+    }
+    return t;
+  }
+
+  @Test
+  void aWeekOfDailyAndWeeklyCyclesGivesNoAnomaly() {
+    SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 1);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    RecordingListener out = new RecordingListener();
+    feed(d, s, START, START + 14 * DAY, MINUTE, EpisodeListener.NONE);
+    feed(d, s, START + 14 * DAY, START + 21 * DAY, MINUTE, out);
+    assertThat(out.alarms()).isEmpty();
+    assertThat(out.opened()).hasSizeLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aSpikeAboveAndADipBelowTheBandAreFlagged() {
+    SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 2);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    // mid-morning on a weekday, away from the weekend steps of the synthetic traffic
+    long t = feed(d, s, START, START + 15 * DAY + 11 * HOUR, MINUTE, EpisodeListener.NONE);
+    RecordingListener out = new RecordingListener();
+    d.observe(t, s.level(t) * 1.8, out);
+    assertThat(out.opened())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(AnomalyKind.SPIKE);
+              assertThat(e.direction()).isEqualTo(Direction.UP);
+              assertThat(e.tier()).isEqualTo(AnomalyTier.ALARM);
+            });
+    assertThat(d.lastUpper()).isLessThan(s.level(t) * 1.8);
+    t = feed(d, s, t + MINUTE, t + 6 * HOUR, MINUTE, out);
+    out.clear();
+    d.observe(t, s.level(t) * 0.3, out);
+    assertThat(out.opened())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(AnomalyKind.DIP);
+              assertThat(e.direction()).isEqualTo(Direction.DOWN);
+            });
+    assertThat(d.lastLower()).isGreaterThan(s.level(t) * 0.3);
+  }
+
+  @Test
+  void aSpikeDoesNotWidenItsOwnBand() {
+    SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 3);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    long t = feed(d, s, START, START + 14 * DAY, MINUTE, EpisodeListener.NONE);
+    double widthBefore = d.lastUpper() - d.lastLower();
+    for (int i = 0; i < 5; i++, t += MINUTE) {
+      d.observe(t, s.level(t) * 3, EpisodeListener.NONE);
+    }
+    d.observe(t, s.at(t), EpisodeListener.NONE);
+    assertThat(d.lastUpper() - d.lastLower()).isLessThan(widthBefore * 1.5);
+  }
+
+  @Test
+  void coldStartIsHonest() {
+    SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 4);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    RecordingListener out = new RecordingListener();
+    long t = feed(d, s, START, START + 6 * HOUR, MINUTE, out);
+    d.observe(t, s.level(t) * 5, out);
+    assertThat(out.events).isEmpty();
+    assertThat(d.warm()).isFalse();
+    t = feed(d, s, t + MINUTE, START + 3 * DAY + 11 * HOUR, MINUTE, EpisodeListener.NONE);
+    d.observe(t, s.level(t) * 5, out);
+    assertThat(out.opened())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.historyPoints()).isGreaterThanOrEqualTo(CONFIG.minHistoryPoints());
+            });
+  }
+
+  @Test
+  void errorRateStepIsFlaggedLaggingWithinTwoIntervals() {
+    SeriesSpec errors =
+        new SeriesSpec(
+            SignalClass.LAGGING, Direction.UP, SeriesSpec.NoiseModel.BINOMIAL, null, false);
+    SeriesDetector d = new SeriesDetector(CONFIG, errors);
+    Random random = new Random(5);
+    long step = 30_000;
+    long t = START;
+    for (; t < START + 14 * DAY; t += step) {
+      double n = 1800;
+      d.observe(t, binomial(random, n, 0.005) / n, n, EpisodeListener.NONE);
+    }
+    RecordingListener out = new RecordingListener();
+    int intervals = 0;
+    while (out.alarms().isEmpty() && intervals < 10) {
+      double n = 1800;
+      d.observe(t, binomial(random, n, 0.2) / n, n, out);
+      t += step;
+      intervals++;
+    }
+    assertThat(intervals).isLessThanOrEqualTo(2);
+    assertThat(out.alarms().get(0).direction()).isEqualTo(Direction.UP);
+    assertThat(d.spec().signalClass()).isEqualTo(SignalClass.LAGGING);
+  }
+
+  @Test
+  void fewRequestsDoNotMakeAnErrorRatioAlarm() {
+    SeriesSpec errors =
+        new SeriesSpec(
+            SignalClass.LAGGING, Direction.UP, SeriesSpec.NoiseModel.BINOMIAL, null, false);
+    SeriesDetector d = new SeriesDetector(CONFIG, errors);
+    Random random = new Random(6);
+    RecordingListener out = new RecordingListener();
+    long t = START;
+    for (; t < START + 21 * DAY; t += 30_000) {
+      // busy by day (3000 requests per interval), three requests per interval at night
+      double hour = Math.floorMod(t, DAY) / (double) HOUR;
+      double n = hour >= 1 && hour < 5 ? 3 : 3000;
+      d.observe(
+          t, binomial(random, n, 0.005) / n, n, t < START + 14 * DAY ? EpisodeListener.NONE : out);
+    }
+    assertThat(out.alarms()).isEmpty();
+    // and one failure out of three at night really happened
+    d.observe(t, 1.0 / 3, 3, out);
+    assertThat(out.alarms()).isEmpty();
+  }
+
+  @Test
+  void latencyRampIsFlaggedLeadingBeforeItCrossesTheSloThreshold() {
+    double slo = 250;
+    SeriesSpec latency =
+        new SeriesSpec(
+            SignalClass.LEADING, Direction.UP, SeriesSpec.NoiseModel.CONTINUOUS, slo, true);
+    SeriesDetector d = new SeriesDetector(CONFIG, latency);
+    SyntheticSeries s = new SyntheticSeries(100, 0.1, 1.0, 0.05, 7);
+    long t = feed(d, s, START, START + 14 * DAY, MINUTE, EpisodeListener.NONE);
+    long rampStart = t;
+    long rampLength = 7 * DAY;
+    RecordingListener out = new RecordingListener();
+    long crossing = -1;
+    for (; t < rampStart + rampLength; t += MINUTE) {
+      double factor = 1 + 2.0 * (t - rampStart) / rampLength; // 100 ms -> 300 ms
+      double noiseless = s.level(t) * factor;
+      if (crossing < 0 && noiseless >= slo) {
+        crossing = t;
+      }
+      d.observe(t, s.at(t) * factor, out);
+    }
+    RecordingListener.Published trend =
+        out.opened().stream().filter(e -> e.kind() == AnomalyKind.TREND).findFirst().orElseThrow();
+    assertThat(trend.timestampMs()).isLessThan(crossing);
+    assertThat(trend.direction()).isEqualTo(Direction.UP);
+    assertThat(trend.slopePerHour()).isPositive();
+    assertThat(trend.timeToLimitMs()).isPositive();
+    assertThat(d.spec().signalClass()).isEqualTo(SignalClass.LEADING);
+  }
+
+  @Test
+  void aSeriesGoingSilentIsFlaggedAndRecovers() {
+    SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 8);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    long t = feed(d, s, START, START + 3 * DAY, MINUTE, EpisodeListener.NONE);
+    RecordingListener out = new RecordingListener();
+    assertThat(d.checkSilence(t + 2 * MINUTE, out)).isFalse();
+    long threshold = d.silenceThresholdMs();
+    assertThat(threshold).isPositive();
+    assertThat(d.checkSilence(t - MINUTE + threshold + 1, out)).isTrue();
+    assertThat(out.opened())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(AnomalyKind.MISSING_DATA);
+              assertThat(e.tier()).isEqualTo(AnomalyTier.ALARM);
+            });
+    d.observe(t + HOUR, s.at(t + HOUR), out);
+    assertThat(out.events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.phase()).isEqualTo(AnomalyPhase.RECOVERED);
+              assertThat(e.kind()).isEqualTo(AnomalyKind.MISSING_DATA);
+            });
+  }
+
+  @Test
+  void aRareEventRateGoingQuietIsNotMissingData() {
+    SeriesSpec rate =
+        new SeriesSpec(
+            SignalClass.LAGGING, Direction.NONE, SeriesSpec.NoiseModel.POISSON, null, false);
+    SeriesDetector busy = new SeriesDetector(CONFIG, rate);
+    SeriesDetector rare = new SeriesDetector(CONFIG, rate);
+    Random random = new Random(12);
+    long t = START;
+    for (; t < START + 3 * DAY; t += 30_000) {
+      busy.observe(t, 50 + random.nextGaussian(), 30, EpisodeListener.NONE); // 50 req/s
+      if (random.nextDouble() < 0.1) {
+        // a rare operation: an interval with one call now and then, none otherwise (no record)
+        rare.observe(t, 1 / 30.0, 30, EpisodeListener.NONE);
+      }
+    }
+    RecordingListener out = new RecordingListener();
+    long later = t - 30_000 + 10 * MINUTE;
+    assertThat(busy.checkSilence(later, out)).isTrue();
+    // past its own silence threshold, but a few expected calls missing is not news
+    long rareLater = rare.lastTimestampMs() + rare.silenceThresholdMs() + MINUTE;
+    assertThat(rare.checkSilence(rareLater, out)).isFalse();
+    assertThat(out.opened()).hasSize(1);
+  }
+
+  @Test
+  void aDailyRecurringSpikeIsLabelledRecurringAndDoesNotAlarm() {
+    SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 9);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    RecordingListener out = new RecordingListener();
+    for (long t = START; t < START + 10 * DAY; t += MINUTE) {
+      long minuteOfDay = Math.floorMod(t, DAY) / MINUTE;
+      boolean spike = minuteOfDay >= 600 && minuteOfDay < 606; // 10:00-10:05 every day
+      d.observe(t, spike ? s.level(t) * 2.5 : s.at(t), out);
+    }
+    // the spike's episodes (the synthetic weekend step at Monday midnight is another matter)
+    var late =
+        out.opened().stream()
+            .filter(e -> e.timestampMs() >= START + 6 * DAY)
+            .filter(e -> Math.abs(Math.floorMod(e.timestampMs(), DAY) / MINUTE - 600) <= 15)
+            .toList();
+    var first = out.opened().stream().filter(e -> e.timestampMs() < START + 2 * DAY).findFirst();
+    assertThat(first).hasValueSatisfying(e -> assertThat(e.recurring()).isFalse());
+    assertThat(late).isNotEmpty();
+    assertThat(late)
+        .allSatisfy(
+            e -> {
+              assertThat(e.recurring()).isTrue();
+              assertThat(e.recurringMagnitude()).isPositive();
+              assertThat(e.tier()).isEqualTo(AnomalyTier.INVESTIGATE);
+            });
+  }
+
+  @Test
+  void aResolutionChangeFromOneMinuteToTenSecondsRaisesNoAlarm() {
+    SyntheticSeries s = new SyntheticSeries(0.4, 0.5, 0.8, 0.05, 10);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    long t = feed(d, s, START, START + 14 * DAY, MINUTE, EpisodeListener.NONE);
+    RecordingListener out = new RecordingListener();
+    feed(d, s, t, t + DAY, 10_000, out);
+    assertThat(out.alarms()).isEmpty();
+  }
+
+  @Test
+  void stateRoundTripsThroughTheCodecAndOlderVersionsStillLoad() {
+    SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 11);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    long t = feed(d, s, START, START + 3 * DAY, MINUTE, EpisodeListener.NONE);
+    SeriesDetector[] copy = {new SeriesDetector(CONFIG, TRAFFIC)};
+    boolean[] present = new boolean[1];
+    SeriesStateCodec.decode(
+        SeriesStateCodec.encode(new SeriesDetector[] {d}, new boolean[] {true}, 2), copy, present);
+    assertThat(present[0]).isTrue();
+    d.observe(t, 999, EpisodeListener.NONE);
+    copy[0].observe(t, 999, EpisodeListener.NONE);
+    assertThat(copy[0].lastExpected()).isEqualTo(d.lastExpected());
+    assertThat(copy[0].lastScore()).isEqualTo(d.lastScore());
+
+    byte[] v1 = SeriesStateCodec.encode(new SeriesDetector[] {d}, new boolean[] {true}, 1);
+    SeriesDetector[] old = {new SeriesDetector(CONFIG, TRAFFIC)};
+    SeriesStateCodec.decode(v1, old, present);
+    assertThat(old[0].historyPoints()).isEqualTo(d.historyPoints());
+    assertThat(old[0].warm()).isTrue();
+  }
+
+  @Test
+  void scoreMappingIsMonotoneAndBounded() {
+    assertThat(SeriesDetector.scoreOf(0)).isZero();
+    assertThat(SeriesDetector.scoreOf(4)).isEqualTo(0.5);
+    assertThat(SeriesDetector.scoreOf(8)).isEqualTo(0.75);
+    assertThat(SeriesDetector.scoreOf(1000)).isLessThanOrEqualTo(1.0);
+  }
+
+  private static double binomial(Random random, double n, double p) {
+    // normal approximation is enough for n p >= 5; exact draws otherwise
+    if (n * p >= 5 && n * (1 - p) >= 5) {
+      double v = n * p + Math.sqrt(n * p * (1 - p)) * random.nextGaussian();
+      return Math.max(0, Math.min(n, Math.round(v)));
+    }
+    int k = 0;
+    for (int i = 0; i < (int) n; i++) {
+      if (random.nextDouble() < p) {
+        k++;
+      }
+    }
+    return k;
+  }
+}

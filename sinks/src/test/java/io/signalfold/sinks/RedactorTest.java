@@ -1,0 +1,50 @@
+package io.signalfold.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalfold.sinks.testing.SecretCorpus;
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+
+  private final Redactor redactor = Redactor.defaults();
+
+  @Test
+  void everySecretOfTheCorpusIsRemoved() {
+    for (SecretCorpus.Entry e : SecretCorpus.entries()) {
+      String out = redactor.redact(e.line());
+      assertThat(out).as(e.kind()).doesNotContain(e.secret()).contains(Redactor.MARKER_PREFIX);
+    }
+  }
+
+  @Test
+  void harmlessTextIsKept() {
+    for (String line : SecretCorpus.harmless()) {
+      assertThat(redactor.redact(line)).isEqualTo(line);
+    }
+  }
+
+  @Test
+  void keepsTheKeyAndTheRestOfTheLine() {
+    assertThat(redactor.redact("login failed user=admin password=hunter2 attempt=3"))
+        .isEqualTo("login failed user=admin password=[REDACTED:secret] attempt=3");
+    assertThat(redactor.redact("postgres://orders:pw123456@db-7:5432/x"))
+        .isEqualTo("postgres://orders:[REDACTED:password]@db-7:5432/x");
+  }
+
+  @Test
+  void cardNumbersNeedIssuerLengthAndLuhn() {
+    assertThat(Redactor.isCardNumber("4111111111111111")).isTrue();
+    assertThat(Redactor.isCardNumber("4111111111111112")).isFalse();
+    assertThat(Redactor.isCardNumber("1772411400000")).isFalse();
+    assertThat(redactor.redact("card 4111111111111112 ok")).isEqualTo("card 4111111111111112 ok");
+  }
+
+  @Test
+  void ipAddressesOnlyWhenConfigured() {
+    String line = "connect to 10.1.2.3 and fe80::1ff:fe23:4567:890a failed (v 2.4.1)";
+    assertThat(redactor.redact(line)).isEqualTo(line);
+    String out = Redactor.create(true).redact(line);
+    assertThat(out).doesNotContain("10.1.2.3").doesNotContain("fe80::1ff").contains("2.4.1");
+  }
+}
