@@ -112,6 +112,11 @@ public final class PipelineConfig {
     key("job.parallelism", "", "default parallelism; empty: the cluster's default");
     key("job.max-parallelism", "", "max parallelism (key groups); empty: Flink's default");
     key(
+        "job.generic-types",
+        "false",
+        "allow Kryo for types Flink cannot serialize itself (every signalfold type is Avro or"
+            + " POJO, so off)");
+    key(
         "checkpoint.interval",
         "60s",
         "checkpoint interval; 0 disables checkpointing (only with output.delivery-guarantee"
@@ -124,11 +129,6 @@ public final class PipelineConfig {
     key("restart.strategy", "fixed-delay", "fixed-delay, exponential-delay or none");
     key("restart.attempts", "10", "fixed-delay: attempts before the job fails");
     key("restart.delay", "10s", "fixed-delay: delay between attempts; exponential: initial");
-    key(
-        "job.generic-types",
-        "false",
-        "allow Kryo for types Flink cannot serialize itself (every signalfold type is Avro or"
-            + " POJO, so off)");
     // ---- ingest ----
     key("ingest.interval", dur(ing.interval()), "RED / call edge / log signal interval");
     key("ingest.max-out-of-orderness", dur(ing.maxOutOfOrderness()), "watermark delay");

@@ -41,6 +41,25 @@ final class ExampleProperties {
     return sb.toString();
   }
 
+  /** The configuration reference as a Markdown table (for the README). */
+  static String markdownTable() {
+    StringBuilder sb = new StringBuilder("| key | default | meaning |\n| --- | --- | --- |\n");
+    for (PipelineConfig.Key k : PipelineConfig.documentedKeys()) {
+      String d = k.defaultValue().isEmpty() ? "(none)" : "`" + k.defaultValue() + "`";
+      sb.append("| `")
+          .append(k.name())
+          .append("` | ")
+          .append(d)
+          .append(" | ")
+          .append(k.meaning().replace("|", "\\|"))
+          .append(" |\n");
+    }
+    for (Map.Entry<String, String> e : PipelineConfig.keyFamilies().entrySet()) {
+      sb.append("| `").append(e.getKey()).append("*` | | ").append(e.getValue()).append(" |\n");
+    }
+    return sb.toString();
+  }
+
   private static String escape(String v) {
     return v.replace("\\", "\\\\");
   }

@@ -264,6 +264,7 @@ class PipelineConfigTest {
   void exampleFileDocumentsEveryKeyAndParses() throws Exception {
     if (System.getProperty("signalfold.writeExample") != null) {
       Files.writeString(EXAMPLE, ExampleProperties.render());
+      Files.writeString(Path.of("target/config-table.md"), ExampleProperties.markdownTable());
     }
     String text = Files.readString(EXAMPLE);
     for (PipelineConfig.Key k : PipelineConfig.documentedKeys()) {
