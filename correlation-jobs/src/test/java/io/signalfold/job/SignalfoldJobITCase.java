@@ -79,6 +79,7 @@ class SignalfoldJobITCase {
   private static final String SPANS = "in-spans";
   private static final String CHANGES = "in-changes";
   private static final String ALERTS = "in-alerts";
+  private static final String FEEDBACK = "in-feedback";
   private static final List<String> OUTPUTS =
       List.of("incident-candidates", "anomalies", "slo-alerts", "slo-status", "dead-letters");
 
@@ -86,7 +87,7 @@ class SignalfoldJobITCase {
 
   @Test
   void wholeJobFromKafkaToKafka(@TempDir Path dir) throws Exception {
-    KAFKA.createTopics(1, METRICS, LOGS, SPANS, CHANGES, ALERTS);
+    KAFKA.createTopics(1, METRICS, LOGS, SPANS, CHANGES, ALERTS, FEEDBACK);
     List<String> all = new ArrayList<>(OUTPUTS);
     OUTPUTS.forEach(t -> all.add(t + ".json"));
     KAFKA.createTopics(1, all.toArray(String[]::new));
@@ -109,6 +110,7 @@ class SignalfoldJobITCase {
             "input.spans.topic=" + SPANS,
             "input.changes.topic=" + CHANGES,
             "input.external-alerts.topic=" + ALERTS,
+            "input.feedback.topic=" + FEEDBACK,
             "job.parallelism=2",
             "checkpoint.interval=300ms",
             "state.backend=rocksdb",
@@ -166,6 +168,14 @@ class SignalfoldJobITCase {
               assertThat(d.getSourceOffset()).isEqualTo(garbageOffset);
             });
 
+    // The malformed feedback message is dead-lettered by the correlation inputs, naming its topic.
+    assertThat(dead)
+        .anySatisfy(
+            d -> {
+              assertThat(d.getReason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);
+              assertThat(d.getSourceTopic()).isEqualTo(FEEDBACK);
+            });
+
     // Incident candidates (SLO page, external alert), summarized, with reports written.
     List<IncidentCandidate> candidates = avro("incident-candidates", IncidentCandidate.class);
     assertThat(candidates).isNotEmpty().allMatch(c -> c.getSummary() != null);
@@ -180,8 +190,12 @@ class SignalfoldJobITCase {
       }
     }
     System.out.printf(
-        "SignalfoldJobITCase: anomalies=%d statuses=%d alerts=%d candidates=%d deadLetters=%d%n",
-        anomalies.size(), statuses.size(), alerts.size(), candidates.size(), dead.size());
+        "SignalfoldJobITCase: anomalies=%d statuses=%d alerts=%d candidates=%d deadLetters=%s%n",
+        anomalies.size(),
+        statuses.size(),
+        alerts.size(),
+        candidates.size(),
+        dead.stream().map(d -> d.getReason() + "@" + d.getSourceTopic()).toList());
   }
 
   private static void assertValidCloudEvent(String topic, byte[] value) throws Exception {
@@ -315,6 +329,13 @@ class SignalfoldJobITCase {
                     + "\"service\":\"frontend\"},\"startsAt\":\"2026-03-02T00:02:10Z\","
                     + "\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":\"f00d\"}]}")
                 .getBytes(StandardCharsets.UTF_8)));
+    KAFKA.produce(
+        FEEDBACK,
+        List.of(
+            ("{\"candidate_id\":\"inc-unknown\",\"note\":\"looking\",\"author\":\"alice\","
+                    + "\"time\":\"2026-03-02T00:04:00Z\"}")
+                .getBytes(StandardCharsets.UTF_8),
+            "not json".getBytes(StandardCharsets.UTF_8)));
     return garbageOffset;
   }
 
