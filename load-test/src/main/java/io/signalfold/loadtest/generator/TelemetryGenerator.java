@@ -110,6 +110,7 @@ public final class TelemetryGenerator {
 
   private final Scenario scenario;
   private final Topics topics;
+  private final byte[] batchKey;
   private final ObjectMapper json = new ObjectMapper();
 
   // ---- topology, in topological order (callers before callees) ----
@@ -129,6 +130,7 @@ public final class TelemetryGenerator {
   private TelemetryGenerator(Scenario scenario, Topics topics) {
     this.scenario = scenario;
     this.topics = topics;
+    this.batchKey = scenario.name().getBytes(StandardCharsets.UTF_8);
     List<Service> ordered = topologicalOrder(scenario);
     svcs = new Svc[ordered.size()];
     for (int i = 0; i < svcs.length; i++) {
@@ -308,8 +310,7 @@ public final class TelemetryGenerator {
   // ============================================================================ traffic model
 
   /** Daily cosine (peak 14:00 UTC, trough 02:00) times the weekend factor. */
-  private double loadFactor(long tMs) {
-    Scenario.Traffic tr = scenario.traffic();
+  static double loadFactor(Scenario.Traffic tr, long tMs) {
     double hour = Math.floorMod(tMs, DAY_MS) / 3_600_000.0;
     double daily = 1.0 - tr.dailyAmplitude() * (1 + Math.cos(2 * Math.PI * (hour - 14) / 24)) / 2;
     int dow = (int) Math.floorMod(Math.floorDiv(tMs, DAY_MS) + 3, 7L); // 0 = Monday
@@ -333,7 +334,7 @@ public final class TelemetryGenerator {
   private void interval(TelemetryWriter w, long t, long tEnd, boolean afterT0) {
     double stepS = (tEnd - t) / 1000.0;
     long mid = (t + tEnd) / 2;
-    double load = loadFactor(mid);
+    double load = loadFactor(scenario.traffic(), mid);
     double noise = scenario.traffic().noise();
     double base = scenario.traffic().errorRate();
 
@@ -410,20 +411,20 @@ public final class TelemetryGenerator {
       s.okSlots.clear();
       s.errSlots.clear();
     }
-    int kOk = afterT0 ? 2 : 1;
-    int kErr = afterT0 ? 3 : 1;
+    // at least one span per ingest interval (30 s) and stratum, so 30 s RED windows stay exact
+    int perWindow = (int) Math.max(1, Math.ceil((tEnd - t) / 30_000.0));
+    int kOk = Math.max(afterT0 ? 2 : 1, perWindow);
+    int kErr = Math.max(afterT0 ? 3 : 1, perWindow);
     for (Svc s : svcs) {
       serverSpans(s, t, tEnd, kOk, kErr);
       dependencySpans(s, t, tEnd, kOk, kErr);
     }
-    for (Svc s : svcs) {
-      emitSpans(w, s, tEnd);
-    }
-    // 4. metrics and 5. logs
+    // 4. metrics and logs
     for (Svc s : svcs) {
       emitMetrics(w, s, tEnd, stepS);
-      emitLogs(w, s, t, tEnd, afterT0);
+      collectLogs(s, t, tEnd, afterT0);
     }
+    emitSpansAndLogs(w, t, tEnd);
   }
 
   private double gaussian() {
@@ -708,7 +709,9 @@ public final class TelemetryGenerator {
     String ts = traceState(count / (double) k);
     long window = (tEnd - t) * 1_000_000L;
     for (int j = 0; j < k; j++) {
-      Slot parent = pickParent(s, error);
+      // stratified in time: slot j of k falls into the j-th k-th of the interval
+      long target = t * 1_000_000L + (long) ((j + rng.nextDouble() * 0.9) * window / k);
+      Slot parent = pickParent(s, error, target);
       Slot slot = new Slot();
       slot.inst = in;
       slot.spanId = newId(8);
@@ -717,7 +720,7 @@ public final class TelemetryGenerator {
       byte[] parentClientId = null;
       if (parent == null) {
         slot.traceId = newId(16);
-        slot.startNanos = t * 1_000_000L + (long) (rng.nextDouble() * window * 0.9);
+        slot.startNanos = target;
       } else {
         slot.traceId = parent.traceId;
         slot.startNanos = parent.startNanos + 200_000;
@@ -767,7 +770,7 @@ public final class TelemetryGenerator {
   }
 
   @Nullable
-  private Slot pickParent(Svc s, boolean error) {
+  private Slot pickParent(Svc s, boolean error, long target) {
     if (s.in.isEmpty()) {
       return null;
     }
@@ -796,7 +799,20 @@ public final class TelemetryGenerator {
     if (pool.isEmpty()) {
       return null;
     }
-    return pool.get(rng.nextInt(pool.size()));
+    // the caller span closest in time, so the callee's spans stay spread over the interval
+    int n = pool.size();
+    int first = rng.nextInt(n);
+    Slot best = null;
+    long bestGap = Long.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      Slot c = pool.get((first + i) % n);
+      long gap = Math.abs(c.startNanos - target);
+      if (gap < bestGap) {
+        bestGap = gap;
+        best = c;
+      }
+    }
+    return best;
   }
 
   @Nullable
@@ -917,21 +933,78 @@ public final class TelemetryGenerator {
     return b.build();
   }
 
-  private void emitSpans(TelemetryWriter w, Svc s, long tEnd) {
-    ExportTraceServiceRequest.Builder req = ExportTraceServiceRequest.newBuilder();
-    for (Inst in : s.insts) {
-      if (in.spans.isEmpty()) {
-        continue;
+  /**
+   * Spans and log records go out in sub-windows of at most {@link #BATCH_MS} (one record per
+   * sub-window with every instance's items, sorted by time), as a collector's batch processor would
+   * send them: event times inside a record and across consecutive records stay within the ingest
+   * stage's out-of-orderness bound even when the export interval is a minute.
+   */
+  private void emitSpansAndLogs(TelemetryWriter w, long t, long tEnd) {
+    for (Svc s : svcs) {
+      for (Inst in : s.insts) {
+        if (in.spans.size() > 1) {
+          in.spans.sort(BY_START);
+        }
+        if (in.logRecords.size() > 1) {
+          in.logRecords.sort(BY_TIME);
+        }
+        in.spanPos = 0;
+        in.logPos = 0;
       }
-      req.addResourceSpans(
-          ResourceSpans.newBuilder()
-              .setResource(in.resource(0))
-              .addScopeSpans(ScopeSpans.newBuilder().setScope(SCOPE).addAllSpans(in.spans)));
     }
-    if (req.getResourceSpansCount() > 0) {
-      write(w, topics.spans(), s.key, req.build().toByteArray(), tEnd);
+    for (long b = t; b < tEnd; b += BATCH_MS) {
+      long batchEnd = Math.min(b + BATCH_MS, tEnd);
+      long limit = batchEnd == tEnd ? Long.MAX_VALUE : batchEnd * 1_000_000L;
+      ExportTraceServiceRequest.Builder tr = ExportTraceServiceRequest.newBuilder();
+      ExportLogsServiceRequest.Builder lr = ExportLogsServiceRequest.newBuilder();
+      for (Svc s : svcs) {
+        for (Inst in : s.insts) {
+          int from = in.spanPos;
+          int to = from;
+          while (to < in.spans.size() && in.spans.get(to).getStartTimeUnixNano() < limit) {
+            to++;
+          }
+          if (to > from) {
+            tr.addResourceSpans(
+                ResourceSpans.newBuilder()
+                    .setResource(in.resource(0))
+                    .addScopeSpans(
+                        ScopeSpans.newBuilder()
+                            .setScope(SCOPE)
+                            .addAllSpans(in.spans.subList(from, to))));
+            in.spanPos = to;
+          }
+          from = in.logPos;
+          to = from;
+          while (to < in.logRecords.size() && in.logRecords.get(to).getTimeUnixNano() < limit) {
+            to++;
+          }
+          if (to > from) {
+            lr.addResourceLogs(
+                ResourceLogs.newBuilder()
+                    .setResource(in.resource(0))
+                    .addScopeLogs(
+                        ScopeLogs.newBuilder()
+                            .setScope(SCOPE)
+                            .addAllLogRecords(in.logRecords.subList(from, to))));
+            in.logPos = to;
+          }
+        }
+      }
+      if (tr.getResourceSpansCount() > 0) {
+        write(w, topics.spans(), batchKey, tr.build().toByteArray(), tEnd);
+      }
+      if (lr.getResourceLogsCount() > 0) {
+        write(w, topics.logs(), batchKey, lr.build().toByteArray(), tEnd);
+      }
     }
   }
+
+  private static final long BATCH_MS = 5_000;
+  private static final java.util.Comparator<Span> BY_START =
+      java.util.Comparator.comparingLong(Span::getStartTimeUnixNano);
+  private static final java.util.Comparator<LogRecord> BY_TIME =
+      java.util.Comparator.comparingLong(LogRecord::getTimeUnixNano);
 
   /** {@code ot=th:T} for an adjusted count of {@code weight} (>= 1). */
   static String traceState(double weight) {
@@ -1093,22 +1166,21 @@ public final class TelemetryGenerator {
 
   // ============================================================================ logs
 
-  private void emitLogs(TelemetryWriter w, Svc s, long t, long tEnd, boolean afterT0) {
-    if (s.alive == 0) {
-      return;
+  private void collectLogs(Svc s, long t, long tEnd, boolean afterT0) {
+    for (Inst in : s.insts) {
+      in.logRecords.clear();
     }
-    ExportLogsServiceRequest.Builder req = ExportLogsServiceRequest.newBuilder();
     long window = (tEnd - t) * 1_000_000L;
     long t0n = t * 1_000_000L;
     double stepS = (tEnd - t) / 1000.0;
     for (int i = 0; i < s.alive; i++) {
       Inst in = s.insts.get(i);
-      ScopeLogs.Builder sl = ScopeLogs.newBuilder().setScope(SCOPE);
+      List<LogRecord> sl = in.logRecords;
       int routine = 1 + rng.nextInt(afterT0 ? 4 : 2);
       for (int r = 0; r < routine; r++) {
         String tpl = ROUTINE_LOGS[rng.nextInt(ROUTINE_LOGS.length)];
         String body = String.format(java.util.Locale.ROOT, tpl, 3 + rng.nextInt(400));
-        sl.addLogRecords(
+        sl.add(
             logRecord(
                 t0n + (long) (rng.nextDouble() * window),
                 SeverityNumber.SEVERITY_NUMBER_INFO,
@@ -1127,7 +1199,7 @@ public final class TelemetryGenerator {
         if (r % 4 == 1) {
           body = body + STACK;
         }
-        sl.addLogRecords(
+        sl.add(
             logRecord(
                 t0n + (long) (rng.nextDouble() * window),
                 SeverityNumber.SEVERITY_NUMBER_ERROR,
@@ -1139,7 +1211,7 @@ public final class TelemetryGenerator {
         int n = (int) Math.min(afterT0 ? 60 : 10, in.carryPattern);
         in.carryPattern -= (int) in.carryPattern;
         for (int r = 0; r < n; r++) {
-          sl.addLogRecords(
+          sl.add(
               logRecord(
                   t0n + (long) (rng.nextDouble() * window),
                   SeverityNumber.SEVERITY_NUMBER_ERROR,
@@ -1147,10 +1219,8 @@ public final class TelemetryGenerator {
                   in.logPatternMessage));
         }
       }
-      logs += sl.getLogRecordsCount();
-      req.addResourceLogs(ResourceLogs.newBuilder().setResource(in.resource(0)).addScopeLogs(sl));
+      logs += sl.size();
     }
-    write(w, topics.logs(), s.key, req.build().toByteArray(), tEnd);
   }
 
   private static final String STACK =
@@ -1439,6 +1509,9 @@ public final class TelemetryGenerator {
     private String builtVersion;
     private Resource[] resources;
     final List<Span> spans = new ArrayList<>();
+    final List<LogRecord> logRecords = new ArrayList<>();
+    int spanPos;
+    int logPos;
     final double[] ownErr;
     final double[] opKeep;
     final double[] err;
