@@ -11,7 +11,7 @@ final class Subcommands {
   static List<Object> all() {
     List<Object> commands = new ArrayList<>();
     // commands.add(new io.signalfold.loadtest.demo.DemoCommand());
-    // commands.add(new io.signalfold.loadtest.generator.GenerateCommand());
+    commands.add(new io.signalfold.loadtest.generator.GenerateCommand());
     commands.add(new io.signalfold.loadtest.nab.NabCommand());
     commands.add(new io.signalfold.loadtest.slo.SloEvalCommand());
     // commands.add(new io.signalfold.loadtest.runner.ScenariosCommand());
