@@ -10,11 +10,11 @@ final class Subcommands {
 
   static List<Object> all() {
     List<Object> commands = new ArrayList<>();
-    // commands.add(new io.signalfold.loadtest.demo.DemoCommand());
+    commands.add(new io.signalfold.loadtest.demo.DemoCommand());
     commands.add(new io.signalfold.loadtest.generator.GenerateCommand());
     commands.add(new io.signalfold.loadtest.nab.NabCommand());
     commands.add(new io.signalfold.loadtest.slo.SloEvalCommand());
-    // commands.add(new io.signalfold.loadtest.runner.ScenariosCommand());
+    commands.add(new io.signalfold.loadtest.runner.ScenariosCommand());
     return commands;
   }
 }

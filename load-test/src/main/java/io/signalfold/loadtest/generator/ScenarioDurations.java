@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Parses scenario durations: {@code 30s}, {@code 5m}, {@code 2h}, {@code 14d}, {@code 1w}, {@code
  * 1d2h}, {@code -2d}.
  */
-final class ScenarioDurations {
+public final class ScenarioDurations {
 
   private static final Pattern WHOLE = Pattern.compile("-?(\\d+(ms|w|d|h|m|s))+");
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|w|d|h|m|s)");
@@ -16,7 +16,7 @@ final class ScenarioDurations {
   private ScenarioDurations() {}
 
   /** The duration, or an IllegalArgumentException describing the expected form. */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String t = text.trim();
     if (!WHOLE.matcher(t).matches()) {
       throw new IllegalArgumentException(

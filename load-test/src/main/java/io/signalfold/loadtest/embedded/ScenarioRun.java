@@ -1,0 +1,288 @@
+package io.signalfold.loadtest.embedded;
+
+import io.signalfold.ingest.IngestSources;
+import io.signalfold.job.PipelineConfig;
+import io.signalfold.job.PipelineInputs;
+import io.signalfold.job.PipelineOutputs;
+import io.signalfold.job.SignalfoldJob;
+import io.signalfold.job.SignalfoldPipeline;
+import io.signalfold.loadtest.generator.KafkaTelemetryWriter;
+import io.signalfold.loadtest.generator.Scenario;
+import io.signalfold.loadtest.generator.TelemetryGenerator;
+import io.signalfold.schema.IncidentCandidate;
+import io.signalfold.slo.SloDefinition;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.annotation.Nullable;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One scenario through the real pipeline, as the demo and the scenario runner run it: the generator
+ * writes the scenario's OTLP telemetry and change events to the input topics of a Kafka broker,
+ * then the production job graph ({@link SignalfoldPipeline}, the same wiring as {@link
+ * SignalfoldJob}) reads them on a local Flink MiniCluster in bounded mode and writes its outputs to
+ * the output topics, exactly-once. The outputs are followed from Kafka with {@code read_committed}
+ * while the job runs, as any consumer would see them.
+ */
+public final class ScenarioRun {
+
+  /** Input topics (the collector's defaults). */
+  public static final List<String> INPUT_TOPICS =
+      List.of("otlp_metrics", "otlp_spans", "otlp_logs", "change-events");
+
+  /** Avro output topics and their JSON twins. */
+  public static final List<String> OUTPUT_TOPICS =
+      List.of("incident-candidates", "anomalies", "slo-alerts", "slo-status", "dead-letters");
+
+  private static final String GROUP = "signalfold";
+
+  /** How to run. */
+  public record Options(
+      @Nullable Path outDir,
+      int parallelism,
+      String stateBackend,
+      Duration checkpointInterval,
+      Duration progressEvery,
+      Map<String, String> overrides) {
+
+    public static Options defaults() {
+      return new Options(
+          null, 2, "rocksdb", Duration.ofSeconds(2), Duration.ofSeconds(5), Map.of());
+    }
+
+    public Options withOutDir(@Nullable Path dir) {
+      return new Options(
+          dir, parallelism, stateBackend, checkpointInterval, progressEvery, overrides);
+    }
+
+    public Options withStateBackend(String backend) {
+      return new Options(
+          outDir, parallelism, backend, checkpointInterval, progressEvery, overrides);
+    }
+
+    public Options withOverrides(Map<String, String> more) {
+      Map<String, String> all = new LinkedHashMap<>(overrides);
+      all.putAll(more);
+      return new Options(outDir, parallelism, stateBackend, checkpointInterval, progressEvery, all);
+    }
+  }
+
+  /** What a run produced. */
+  public record Result(
+      TelemetryGenerator.Stats generated,
+      double generateSeconds,
+      double pipelineSeconds,
+      long inputRecords,
+      List<IncidentCandidate> candidates,
+      Map<String, Long> outputCounts) {}
+
+  private ScenarioRun() {}
+
+  /**
+   * Plays {@code scenario} through the pipeline on {@code broker}. {@code onCandidate} sees every
+   * candidate record as it becomes visible on the output topic.
+   */
+  public static Result run(
+      EmbeddedKafkaBroker broker,
+      Scenario scenario,
+      Options options,
+      PrintStream log,
+      Consumer<IncidentCandidate> onCandidate)
+      throws Exception {
+    String bootstrap = broker.bootstrapServers();
+    List<String> outputs = new ArrayList<>();
+    for (String t : OUTPUT_TOPICS) {
+      outputs.add(t);
+      outputs.add(t + ".json");
+    }
+    broker.createTopics(1, INPUT_TOPICS);
+    broker.createTopics(1, outputs);
+
+    // 1. The telemetry, as fast as the machine allows.
+    long genStart = System.nanoTime();
+    TelemetryGenerator.Stats generated;
+    ProgressLine genProgress = new ProgressLine(log, options.progressEvery());
+    try (KafkaTelemetryWriter writer = KafkaTelemetryWriter.create(bootstrap, new Properties())) {
+      generated =
+          TelemetryGenerator.create(scenario)
+              .generate(
+                  writer,
+                  t -> {},
+                  (t, s) ->
+                      genProgress.maybe(
+                          () ->
+                              String.format(
+                                  "  generating %s: event time %s, %,d records (%,d points, %,d spans,"
+                                      + " %,d logs, %,d changes)",
+                                  scenario.name(),
+                                  java.time.Instant.ofEpochMilli(t),
+                                  s.records(),
+                                  s.points(),
+                                  s.spans(),
+                                  s.logs(),
+                                  s.changes())));
+    }
+    double genSeconds = (System.nanoTime() - genStart) / 1e9;
+    long inputRecords = endOffsetSum(bootstrap, INPUT_TOPICS);
+    log.printf(
+        "  generated %,d records (%,d points, %,d spans, %,d logs, %,d changes, %.1f MB) in %.1f s%n",
+        generated.records(),
+        generated.points(),
+        generated.spans(),
+        generated.logs(),
+        generated.changes(),
+        generated.bytes() / 1e6,
+        genSeconds);
+
+    // 2. The production job graph on a local MiniCluster, bounded over what was written.
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap.servers", bootstrap);
+    conf.put("kafka.group.id", GROUP);
+    conf.put("source.bounded", "true");
+    conf.put("job.name", "signalfold: " + scenario.name());
+    conf.put("job.parallelism", String.valueOf(options.parallelism()));
+    conf.put("checkpoint.interval", options.checkpointInterval().toMillis() + "ms");
+    conf.put("state.backend", options.stateBackend());
+    conf.put("restart.strategy", "none");
+    Path tmp = Files.createTempDirectory("sf");
+    conf.put("flink.io.tmp.dirs", tmp.toString());
+    if (options.outDir() != null) {
+      conf.put("reports.dir", options.outDir().toAbsolutePath().toString());
+    }
+    conf.putAll(options.overrides());
+    PipelineConfig cfg = PipelineConfig.fromMap(conf);
+    StreamExecutionEnvironment env = SignalfoldJob.createEnvironment(cfg);
+    List<SloDefinition> slos = new ArrayList<>(cfg.loadSloDefinitions());
+    for (Map<String, Object> entry : scenario.slos()) {
+      slos.add(SloDefinition.fromScenario(entry));
+    }
+    PipelineOutputs out =
+        SignalfoldPipeline.build(
+            env,
+            PipelineInputs.builder(IngestSources.fromKafka(env, cfg.telemetrySources()))
+                .sloDefinitions(slos)
+                .build(),
+            cfg);
+    SignalfoldPipeline.attachSinks(out, cfg);
+
+    List<String> jsonTopics = new ArrayList<>();
+    for (String t : OUTPUT_TOPICS) {
+      jsonTopics.add(t + ".json");
+    }
+    Map<String, Long> counts = new HashMap<>();
+    List<IncidentCandidate> candidates;
+    long pipeStart = System.nanoTime();
+    try (OutputTail tail =
+        new OutputTail(
+            bootstrap, jsonTopics, "incident-candidates", options.outDir(), onCandidate)) {
+      tail.start();
+      JobClient job = env.executeAsync(cfg.jobName());
+      CompletableFuture<?> done = job.getJobExecutionResult();
+      ProgressLine pipeProgress = new ProgressLine(log, options.progressEvery());
+      while (!done.isDone()) {
+        try {
+          done.get(500, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          long read = committedSum(bootstrap, GROUP);
+          pipeProgress.maybe(
+              () ->
+                  String.format(
+                      "  pipeline: %,d of %,d input records committed (%.0f%%), anomalies %,d,"
+                          + " SLO alerts %,d, candidate records %,d, dead letters %,d",
+                      read,
+                      inputRecords,
+                      inputRecords == 0 ? 100.0 : 100.0 * read / inputRecords,
+                      tail.count("anomalies.json"),
+                      tail.count("slo-alerts.json"),
+                      tail.count("incident-candidates"),
+                      tail.count("dead-letters.json")));
+        }
+      }
+      done.get(); // rethrows a job failure
+      tail.drainAndClose();
+      for (String t : jsonTopics) {
+        counts.put(t.replace(".json", ""), tail.count(t));
+      }
+      candidates = tail.candidates();
+    }
+    double pipeSeconds = (System.nanoTime() - pipeStart) / 1e9;
+    return new Result(generated, genSeconds, pipeSeconds, inputRecords, candidates, counts);
+  }
+
+  private static long endOffsetSum(String bootstrap, List<String> topics) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+      for (String t : topics) {
+        admin
+            .describeTopics(List.of(t))
+            .allTopicNames()
+            .get(30, TimeUnit.SECONDS)
+            .get(t)
+            .partitions()
+            .forEach(p -> req.put(new TopicPartition(t, p.partition()), OffsetSpec.latest()));
+      }
+      long sum = 0;
+      for (ListOffsetsResult.ListOffsetsResultInfo i :
+          admin.listOffsets(req).all().get(30, TimeUnit.SECONDS).values()) {
+        sum += i.offset();
+      }
+      return sum;
+    }
+  }
+
+  private static long committedSum(String bootstrap, String group) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      long sum = 0;
+      for (OffsetAndMetadata m :
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS)
+              .values()) {
+        if (m != null) {
+          sum += m.offset();
+        }
+      }
+      return sum;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** Prints at most once per interval (wall clock: this is console output, not logic). */
+  static final class ProgressLine {
+    private final PrintStream out;
+    private final long everyNanos;
+    private long last = System.nanoTime();
+
+    ProgressLine(PrintStream out, Duration every) {
+      this.out = out;
+      this.everyNanos = every.toNanos();
+    }
+
+    void maybe(java.util.function.Supplier<String> line) {
+      long now = System.nanoTime();
+      if (now - last >= everyNanos) {
+        last = now;
+        out.println(line.get());
+      }
+    }
+  }
+}
