@@ -285,7 +285,7 @@ public final class TelemetryGenerator {
       throw new IllegalStateException(e);
     }
     byte[] key = (c.service() == null ? c.kind() : c.service()).getBytes(StandardCharsets.UTF_8);
-    write(w, topics.changes(), key, value, Math.max(timeMs, startMs));
+    write(w, topics.changes(), key, value, timeMs);
     changes++;
   }
 
@@ -370,6 +370,8 @@ public final class TelemetryGenerator {
       double sumLat = 0;
       for (int i = 0; i < s.alive; i++) {
         Inst in = s.insts.get(i);
+        double share = s.served / s.alive;
+        in.served = share;
         instanceState(s, in, t, tEnd, mid, base);
         double failEdges = 1;
         double edgeLat = 0;
@@ -395,8 +397,6 @@ public final class TelemetryGenerator {
           in.lat[o] = lat * (1 + 0.25 * o);
         }
         in.propErr = 1 - failEdges;
-        double share = s.served / s.alive;
-        in.served = share;
         sumErr += share * in.err[0];
         sumLat += lat;
       }
