@@ -469,6 +469,7 @@ public final class TelemetryGenerator {
     in.disk = 0.30 + 0.04 * (in.index % 3) + 0.00002 * ((mid / 60_000) % 1000);
     java.util.Arrays.fill(in.containerHeap, BASE_HEAP);
     in.faultMessage = null;
+    in.whereFault = null;
     in.logPatternPerS = 0;
     in.logPatternMessage = null;
     double keep = 1 - base; // probability a request does not fail on its own
@@ -496,6 +497,9 @@ public final class TelemetryGenerator {
               opKeep[s.opIndex(f.operation())] *= 1 - frac;
             }
             in.faultMessage = f.message();
+            if (!f.where().isEmpty()) {
+              in.whereFault = f;
+            }
           }
         }
         case "latency" -> {
@@ -521,7 +525,9 @@ public final class TelemetryGenerator {
           long sinceRestart = (until - fs) % over;
           long n = cycles;
           containerRestarts[ci] += n;
-          restarts += n;
+          if (ci == 0) {
+            restarts += n; // a sidecar restart does not restart the application process
+          }
           if (on) {
             double h = BASE_HEAP + (1 - BASE_HEAP) * sinceRestart / (double) over;
             in.containerHeap[ci] = h;
@@ -556,7 +562,9 @@ public final class TelemetryGenerator {
           long period = f.period().toMillis();
           long n = (until - fs) / period + 1;
           containerRestarts[ci] += n;
-          restarts += n;
+          if (ci == 0) {
+            restarts += n; // a sidecar restart does not restart the application process
+          }
           if (on) {
             keep *= 0.4; // the host is broken between restarts too
             long since = (mid - fs) % period;
@@ -1557,6 +1565,7 @@ public final class TelemetryGenerator {
     @Nullable String logPatternMessage;
     double logPatternPerS;
     @Nullable Edge worstEdge;
+    @Nullable Fault whereFault;
 
     Inst(Svc svc, int index, long startMs) {
       this.svc = svc;
@@ -1582,15 +1591,7 @@ public final class TelemetryGenerator {
 
     @Nullable
     String whereValue(String key) {
-      for (Fault f : svc.faults) {
-        if (f.kind().equals("error_rate")
-            && f.where().containsKey(key)
-            && faultMessage != null
-            && faultMessage.equals(f.message())) {
-          return f.where().get(key);
-        }
-      }
-      return null;
+      return whereFault == null ? null : whereFault.where().get(key);
     }
 
     Resource resource(int container) {
