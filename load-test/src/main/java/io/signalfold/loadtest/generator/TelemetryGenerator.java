@@ -285,7 +285,7 @@ public final class TelemetryGenerator {
       throw new IllegalStateException(e);
     }
     byte[] key = (c.service() == null ? c.kind() : c.service()).getBytes(StandardCharsets.UTF_8);
-    write(w, topics.changes(), key, value, Math.max(timeMs, startMs));
+    write(w, topics.changes(), key, value, timeMs);
     changes++;
   }
 
@@ -370,6 +370,8 @@ public final class TelemetryGenerator {
       double sumLat = 0;
       for (int i = 0; i < s.alive; i++) {
         Inst in = s.insts.get(i);
+        double share = s.served / s.alive;
+        in.served = share;
         instanceState(s, in, t, tEnd, mid, base);
         double failEdges = 1;
         double edgeLat = 0;
@@ -395,8 +397,6 @@ public final class TelemetryGenerator {
           in.lat[o] = lat * (1 + 0.25 * o);
         }
         in.propErr = 1 - failEdges;
-        double share = s.served / s.alive;
-        in.served = share;
         sumErr += share * in.err[0];
         sumLat += lat;
       }
@@ -469,6 +469,7 @@ public final class TelemetryGenerator {
     in.disk = 0.30 + 0.04 * (in.index % 3) + 0.00002 * ((mid / 60_000) % 1000);
     java.util.Arrays.fill(in.containerHeap, BASE_HEAP);
     in.faultMessage = null;
+    in.whereFault = null;
     in.logPatternPerS = 0;
     in.logPatternMessage = null;
     double keep = 1 - base; // probability a request does not fail on its own
@@ -496,6 +497,9 @@ public final class TelemetryGenerator {
               opKeep[s.opIndex(f.operation())] *= 1 - frac;
             }
             in.faultMessage = f.message();
+            if (!f.where().isEmpty()) {
+              in.whereFault = f;
+            }
           }
         }
         case "latency" -> {
@@ -521,7 +525,9 @@ public final class TelemetryGenerator {
           long sinceRestart = (until - fs) % over;
           long n = cycles;
           containerRestarts[ci] += n;
-          restarts += n;
+          if (ci == 0) {
+            restarts += n; // a sidecar restart does not restart the application process
+          }
           if (on) {
             double h = BASE_HEAP + (1 - BASE_HEAP) * sinceRestart / (double) over;
             in.containerHeap[ci] = h;
@@ -556,7 +562,9 @@ public final class TelemetryGenerator {
           long period = f.period().toMillis();
           long n = (until - fs) / period + 1;
           containerRestarts[ci] += n;
-          restarts += n;
+          if (ci == 0) {
+            restarts += n; // a sidecar restart does not restart the application process
+          }
           if (on) {
             keep *= 0.4; // the host is broken between restarts too
             long since = (mid - fs) % period;
@@ -707,10 +715,9 @@ public final class TelemetryGenerator {
       return;
     }
     String ts = traceState(count / (double) k);
-    long window = (tEnd - t) * 1_000_000L;
     for (int j = 0; j < k; j++) {
-      // stratified in time: slot j of k falls into the j-th k-th of the interval
-      long target = t * 1_000_000L + (long) ((j + rng.nextDouble() * 0.9) * window / k);
+      // stratified in time: slot j of k falls into the (j * bands / k)-th band of the interval
+      long target = bandNanos(t, tEnd, (int) (j * bands(t, tEnd) / k));
       Slot parent = pickParent(s, error, target);
       Slot slot = new Slot();
       slot.inst = in;
@@ -934,10 +941,12 @@ public final class TelemetryGenerator {
   }
 
   /**
-   * Spans and log records go out in sub-windows of at most {@link #BATCH_MS} (one record per
-   * sub-window with every instance's items, sorted by time), as a collector's batch processor would
-   * send them: event times inside a record and across consecutive records stay within the ingest
-   * stage's out-of-orderness bound even when the export interval is a minute.
+   * Spans and log records go out in bands of at most 30 s (the ingest interval): one record per
+   * band with every instance's items, sorted by time. Items of a band are placed in its first
+   * {@link #SPREAD_MS}, so event times inside a record and across consecutive records stay within
+   * the ingest stage's 5 s out-of-orderness bound even when the export interval is a minute, and
+   * each 30 s RED window gets its share of every stratum. One record per band (rather than one per
+   * 5 s) keeps the resource blocks, repeated in every record, from dominating the bytes.
    */
   private void emitSpansAndLogs(TelemetryWriter w, long t, long tEnd) {
     for (Svc s : svcs) {
@@ -952,8 +961,9 @@ public final class TelemetryGenerator {
         in.logPos = 0;
       }
     }
-    for (long b = t; b < tEnd; b += BATCH_MS) {
-      long batchEnd = Math.min(b + BATCH_MS, tEnd);
+    long band = bandMs(t, tEnd);
+    for (long b = t; b < tEnd; b += band) {
+      long batchEnd = Math.min(b + band, tEnd);
       long limit = batchEnd == tEnd ? Long.MAX_VALUE : batchEnd * 1_000_000L;
       ExportTraceServiceRequest.Builder tr = ExportTraceServiceRequest.newBuilder();
       ExportLogsServiceRequest.Builder lr = ExportLogsServiceRequest.newBuilder();
@@ -1000,7 +1010,24 @@ public final class TelemetryGenerator {
     }
   }
 
-  private static final long BATCH_MS = 5_000;
+  /** Width of a band: the ingest stage's 30 s interval, or the export interval when shorter. */
+  private static long bandMs(long t, long tEnd) {
+    return Math.min(tEnd - t, BAND_MS);
+  }
+
+  private static int bands(long t, long tEnd) {
+    return (int) Math.max(1, (tEnd - t + BAND_MS - 1) / BAND_MS);
+  }
+
+  /** A random event time (ns) in the first {@link #SPREAD_MS} of band {@code b}. */
+  private long bandNanos(long t, long tEnd, int b) {
+    long start = t + b * bandMs(t, tEnd);
+    long spread = Math.min(SPREAD_MS, Math.min(tEnd, start + bandMs(t, tEnd)) - start);
+    return start * 1_000_000L + (long) (rng.nextDouble() * spread * 1_000_000L);
+  }
+
+  private static final long BAND_MS = 30_000;
+  private static final long SPREAD_MS = 4_000;
   private static final java.util.Comparator<Span> BY_START =
       java.util.Comparator.comparingLong(Span::getStartTimeUnixNano);
   private static final java.util.Comparator<LogRecord> BY_TIME =
@@ -1170,8 +1197,7 @@ public final class TelemetryGenerator {
     for (Inst in : s.insts) {
       in.logRecords.clear();
     }
-    long window = (tEnd - t) * 1_000_000L;
-    long t0n = t * 1_000_000L;
+    int bands = bands(t, tEnd);
     double stepS = (tEnd - t) / 1000.0;
     for (int i = 0; i < s.alive; i++) {
       Inst in = s.insts.get(i);
@@ -1182,7 +1208,7 @@ public final class TelemetryGenerator {
         String body = String.format(java.util.Locale.ROOT, tpl, 3 + rng.nextInt(400));
         sl.add(
             logRecord(
-                t0n + (long) (rng.nextDouble() * window),
+                bandNanos(t, tEnd, rng.nextInt(bands)),
                 SeverityNumber.SEVERITY_NUMBER_INFO,
                 "INFO",
                 body));
@@ -1201,7 +1227,7 @@ public final class TelemetryGenerator {
         }
         sl.add(
             logRecord(
-                t0n + (long) (rng.nextDouble() * window),
+                bandNanos(t, tEnd, rng.nextInt(bands)),
                 SeverityNumber.SEVERITY_NUMBER_ERROR,
                 "ERROR",
                 body));
@@ -1213,7 +1239,7 @@ public final class TelemetryGenerator {
         for (int r = 0; r < n; r++) {
           sl.add(
               logRecord(
-                  t0n + (long) (rng.nextDouble() * window),
+                  bandNanos(t, tEnd, rng.nextInt(bands)),
                   SeverityNumber.SEVERITY_NUMBER_ERROR,
                   "ERROR",
                   in.logPatternMessage));
@@ -1539,6 +1565,7 @@ public final class TelemetryGenerator {
     @Nullable String logPatternMessage;
     double logPatternPerS;
     @Nullable Edge worstEdge;
+    @Nullable Fault whereFault;
 
     Inst(Svc svc, int index, long startMs) {
       this.svc = svc;
@@ -1564,15 +1591,7 @@ public final class TelemetryGenerator {
 
     @Nullable
     String whereValue(String key) {
-      for (Fault f : svc.faults) {
-        if (f.kind().equals("error_rate")
-            && f.where().containsKey(key)
-            && faultMessage != null
-            && faultMessage.equals(f.message())) {
-          return f.where().get(key);
-        }
-      }
-      return null;
+      return whereFault == null ? null : whereFault.where().get(key);
     }
 
     Resource resource(int container) {
