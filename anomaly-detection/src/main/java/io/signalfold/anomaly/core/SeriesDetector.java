@@ -62,6 +62,17 @@ public final class SeriesDetector {
   private static final double Z_REF = 2.807;
 
   private static final double CUSUM_CLIP = 4.0;
+
+  /**
+   * The CUSUM's input is calibrated at the 98th percentile of |z| (reference: the normal's 2.326),
+   * not at the 99.5th like single points: it is clipped at CUSUM_CLIP anyway, so what it needs is
+   * the scale of the body of the residuals, and a tail of a few extreme points (spiky series) no
+   * longer shrinks every sustained shift by the same factor. 98% is the lowest quantile at which
+   * the daily/weekly-cycle behaviour tests stay quiet (97% is not): measured, not derived.
+   */
+  private static final double Q_CUSUM = 0.98;
+
+  private static final double Z_CUSUM = 2.326;
   private static final double LN2 = Math.log(2.0);
 
   /** Per-point decay of the |z| histogram: it follows about the last 2000 points. */
@@ -395,7 +406,11 @@ public final class SeriesDetector {
 
     // ---- surprises ----
     double pointSurprise = sideFilter(z) ? Surprise.gaussianTwoSided(zc) : 0.0;
-    double zs = slowResid / Math.max(MAD_TO_SIGMA * slowSp, floor) * calib;
+    // CUSUM input: robust z of the slow residual, calibrated at the 98th percentile (Q_CUSUM)
+    double zs =
+        slowResid
+            / Math.max(MAD_TO_SIGMA * slowSp, floor)
+            * (Z_CUSUM / Math.max(Z_CUSUM, zQuantile(Q_CUSUM)));
     double zsClip = Math.max(-CUSUM_CLIP, Math.min(CUSUM_CLIP, zs));
     double decay = Math.exp(-dt / tau(cfg.levelTauMs() * 4));
     cusumUp = Math.max(0.0, cusumUp * decay + zsClip - cfg.cusumSlack());
