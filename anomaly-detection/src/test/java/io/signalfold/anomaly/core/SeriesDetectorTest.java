@@ -294,6 +294,38 @@ class SeriesDetectorTest {
   }
 
   @Test
+  void aSustainedShiftIsFoundInASeriesWithRareLargeSpikes() {
+    // 1.5% of the points are spikes of 20 sigmas: they set the 99.5th percentile of |z| (the
+    // point calibration) but not the 98th (the CUSUM's), so a 3-sigma shift still accumulates
+    Random random = new Random(11);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    RecordingListener out = new RecordingListener();
+    long t = START;
+    for (; t < START + 3 * DAY; t += MINUTE) {
+      d.observe(t, spiky(random, 100.0), out);
+    }
+    assertThat(out.alarms()).isEmpty();
+    out.clear();
+    long shiftAt = t;
+    for (; t < shiftAt + HOUR; t += MINUTE) {
+      d.observe(t, spiky(random, 103.0), out);
+    }
+    assertThat(out.opened())
+        .isNotEmpty()
+        .first()
+        .satisfies(
+            e -> {
+              assertThat(e.direction()).isEqualTo(Direction.UP);
+              assertThat(e.timestampMs() - shiftAt).isLessThanOrEqualTo(15 * MINUTE);
+            });
+  }
+
+  private static double spiky(Random random, double level) {
+    double spike = random.nextDouble() < 0.015 ? (random.nextBoolean() ? 20.0 : -20.0) : 0.0;
+    return level + random.nextGaussian() + spike;
+  }
+
+  @Test
   void scoreMappingIsMonotoneAndBounded() {
     assertThat(SeriesDetector.scoreOf(0)).isZero();
     assertThat(SeriesDetector.scoreOf(4)).isEqualTo(0.5);
