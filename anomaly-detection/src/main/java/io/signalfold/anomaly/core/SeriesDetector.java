@@ -86,6 +86,18 @@ public final class SeriesDetector {
 
   private static final double HUBER = 4.0;
 
+  /**
+   * Spatial novelty (the "spatial anomaly" of Numenta's NAB detector): a value beyond the whole
+   * range seen so far by more than this fraction of that range.
+   */
+  private static final double NOVEL_MARGIN = 0.05;
+
+  /**
+   * Surprise of a novel value, in digits: a value the series has never come near is treated as
+   * ALARM-grade (score 0.875); count noise still caps it for counts and ratios.
+   */
+  private static final double NOVEL_SURPRISE = 12.0;
+
   private DetectorConfig cfg;
   private SeriesSpec spec;
   private final EpisodeEvent event = new EpisodeEvent();
@@ -119,6 +131,15 @@ public final class SeriesDetector {
 
   double cusumUp;
   double cusumDown;
+
+  /**
+   * Lowest and highest value seen since {@code rangeFromMs} (spatial novelty); -1 means the range
+   * starts on the next point (state restored from a version without it).
+   */
+  double rangeMin;
+
+  double rangeMax;
+  long rangeFromMs;
   double calib;
 
   /** Regime statistic: short average of |z| and the long-run mean and variance of that average. */
@@ -211,6 +232,9 @@ public final class SeriesDetector {
     java.util.Arrays.fill(zHist, 0f);
     cusumUp = 0;
     cusumDown = 0;
+    rangeMin = 0;
+    rangeMax = 0;
+    rangeFromMs = 0;
     calib = 0;
     shortAbsZ = 0;
     regimeMean = 0;
@@ -425,7 +449,9 @@ public final class SeriesDetector {
       shiftDir = -1;
     }
     double regimeSurprise = regime(dt, Math.min(Math.abs(zc), 8.0));
-    double surprise = Math.max(Math.max(pointSurprise, shiftSurprise), regimeSurprise);
+    double novelSurprise = novelty(t, x);
+    double surprise =
+        Math.max(Math.max(Math.max(pointSurprise, shiftSurprise), regimeSurprise), novelSurprise);
     if (trials > 0 && spec.noise() != SeriesSpec.NoiseModel.CONTINUOUS) {
       surprise = Math.min(surprise, countSurprise(x, expected, sigma, trials));
     }
@@ -465,6 +491,30 @@ public final class SeriesDetector {
   }
 
   /**
+   * Spatial novelty (after the "spatial anomaly" of Numenta's NAB detector): a value more than
+   * {@code NOVEL_MARGIN} of the observed range beyond everything seen so far, once the range has
+   * been observed for the cold-start time. Then the range takes the value in.
+   */
+  private double novelty(long t, double x) {
+    if (rangeFromMs < 0) {
+      rangeFromMs = t;
+      rangeMin = x;
+      rangeMax = x;
+      return 0.0;
+    }
+    double surprise = 0.0;
+    double margin = NOVEL_MARGIN * (rangeMax - rangeMin);
+    if (t - rangeFromMs >= cfg.minHistoryMs()
+        && (x > rangeMax + margin && sideFilter(1.0)
+            || x < rangeMin - margin && sideFilter(-1.0))) {
+      surprise = NOVEL_SURPRISE;
+    }
+    rangeMin = Math.min(rangeMin, x);
+    rangeMax = Math.max(rangeMax, x);
+    return surprise;
+  }
+
+  /**
    * Anomaly-likelihood style regime statistic (after Ahmad et al. 2017, Numenta): the short-term
    * average of |z| judged against the long-run distribution of that average, so that a change of
    * behaviour made of many moderately unusual points (more noise, a new pattern) is seen although
@@ -495,6 +545,9 @@ public final class SeriesDetector {
     lastMs = t;
     points = 1;
     baseline = x;
+    rangeMin = x;
+    rangeMax = x;
+    rangeFromMs = t;
     localLevel = x;
     slowLocal = x;
     driftDay = Math.floorDiv(t, DAY_MS);

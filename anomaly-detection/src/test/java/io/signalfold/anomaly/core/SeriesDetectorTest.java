@@ -279,18 +279,28 @@ class SeriesDetectorTest {
     SeriesDetector[] copy = {new SeriesDetector(CONFIG, TRAFFIC)};
     boolean[] present = new boolean[1];
     SeriesStateCodec.decode(
-        SeriesStateCodec.encode(new SeriesDetector[] {d}, new boolean[] {true}, 2), copy, present);
+        SeriesStateCodec.encode(
+            new SeriesDetector[] {d}, new boolean[] {true}, SeriesStateCodec.CURRENT_VERSION),
+        copy,
+        present);
     assertThat(present[0]).isTrue();
     d.observe(t, 999, EpisodeListener.NONE);
     copy[0].observe(t, 999, EpisodeListener.NONE);
     assertThat(copy[0].lastExpected()).isEqualTo(d.lastExpected());
     assertThat(copy[0].lastScore()).isEqualTo(d.lastScore());
 
-    byte[] v1 = SeriesStateCodec.encode(new SeriesDetector[] {d}, new boolean[] {true}, 1);
-    SeriesDetector[] old = {new SeriesDetector(CONFIG, TRAFFIC)};
-    SeriesStateCodec.decode(v1, old, present);
-    assertThat(old[0].historyPoints()).isEqualTo(d.historyPoints());
-    assertThat(old[0].warm()).isTrue();
+    for (int version = 1; version < SeriesStateCodec.CURRENT_VERSION; version++) {
+      byte[] older =
+          SeriesStateCodec.encode(new SeriesDetector[] {d}, new boolean[] {true}, version);
+      SeriesDetector[] old = {new SeriesDetector(CONFIG, TRAFFIC)};
+      SeriesStateCodec.decode(older, old, present);
+      assertThat(old[0].historyPoints()).isEqualTo(d.historyPoints());
+      assertThat(old[0].warm()).isTrue();
+      // the observed range (version 3) restarts after an upgrade: no spurious novelty
+      RecordingListener out = new RecordingListener();
+      feed(old[0], s, t + MINUTE, t + 6 * HOUR, MINUTE, out);
+      assertThat(out.opened()).isEmpty();
+    }
   }
 
   @Test
