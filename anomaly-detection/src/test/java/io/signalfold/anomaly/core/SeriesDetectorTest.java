@@ -330,6 +330,29 @@ class SeriesDetectorTest {
             });
   }
 
+  @Test
+  void aValueBeyondEverythingSeenIsFlaggedAndOneInsideIsNot() {
+    // uniform noise over [0, 100]: 112 is only about 2 robust sigmas from the level, so the point
+    // residual alone would not flag it, but it is 12% of the range beyond anything seen
+    Random random = new Random(5);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    long t = START;
+    for (; t < START + 2 * DAY; t += MINUTE) {
+      d.observe(t, 100.0 * random.nextDouble(), EpisodeListener.NONE);
+    }
+    RecordingListener out = new RecordingListener();
+    d.observe(t, 104.0, out);
+    assertThat(out.opened()).isEmpty();
+    d.observe(t + MINUTE, 112.0, out);
+    assertThat(out.opened())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.direction()).isEqualTo(Direction.UP);
+              assertThat(e.tier()).isEqualTo(AnomalyTier.ALARM);
+            });
+  }
+
   private static double spiky(Random random, double level) {
     double spike = random.nextDouble() < 0.015 ? (random.nextBoolean() ? 20.0 : -20.0) : 0.0;
     return level + random.nextGaussian() + spike;
