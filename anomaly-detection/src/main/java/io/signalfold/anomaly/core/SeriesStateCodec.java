@@ -121,10 +121,10 @@ public final class SeriesStateCodec {
     writeFloats(out, d.recurMagnitude);
     for (int f = 0; f < SeriesDetector.FAMILIES; f++) {
       out.put((byte) (d.active[f] ? 1 : 0));
-      out.put((byte) d.openKind[f]);
-      out.put((byte) d.curKind[f]);
-      out.put((byte) d.tier[f]);
-      out.put((byte) d.dir[f]);
+      out.put(d.openKind[f]);
+      out.put(d.curKind[f]);
+      out.put(d.tier[f]);
+      out.put(d.dir[f]);
       out.putLong(d.onset[f]);
       out.putLong(d.lastEmit[f]);
       out.putDouble(d.maxScore[f]);
