@@ -62,6 +62,17 @@ public final class SeriesDetector {
   private static final double Z_REF = 2.807;
 
   private static final double CUSUM_CLIP = 4.0;
+
+  /**
+   * The CUSUM's input is calibrated at the 98th percentile of |z| (reference: the normal's 2.326),
+   * not at the 99.5th like single points: it is clipped at CUSUM_CLIP anyway, so what it needs is
+   * the scale of the body of the residuals, and a tail of a few extreme points (spiky series) no
+   * longer shrinks every sustained shift by the same factor. 98% is the lowest quantile at which
+   * the daily/weekly-cycle behaviour tests stay quiet (97% is not): measured, not derived.
+   */
+  private static final double Q_CUSUM = 0.98;
+
+  private static final double Z_CUSUM = 2.326;
   private static final double LN2 = Math.log(2.0);
 
   /** Per-point decay of the |z| histogram: it follows about the last 2000 points. */
@@ -74,6 +85,18 @@ public final class SeriesDetector {
   private static final double REGIME_WEIGHT = 0.5;
 
   private static final double HUBER = 4.0;
+
+  /**
+   * Spatial novelty (the "spatial anomaly" of Numenta's NAB detector): a value beyond the whole
+   * range seen so far by more than this fraction of that range.
+   */
+  private static final double NOVEL_MARGIN = 0.05;
+
+  /**
+   * Surprise of a novel value, in digits: a value the series has never come near is treated as
+   * ALARM-grade (score 0.875); count noise still caps it for counts and ratios.
+   */
+  private static final double NOVEL_SURPRISE = 12.0;
 
   private DetectorConfig cfg;
   private SeriesSpec spec;
@@ -108,6 +131,15 @@ public final class SeriesDetector {
 
   double cusumUp;
   double cusumDown;
+
+  /**
+   * Lowest and highest value seen since {@code rangeFromMs} (spatial novelty); -1 means the range
+   * starts on the next point (state restored from a version without it).
+   */
+  double rangeMin;
+
+  double rangeMax;
+  long rangeFromMs;
   double calib;
 
   /** Regime statistic: short average of |z| and the long-run mean and variance of that average. */
@@ -200,6 +232,9 @@ public final class SeriesDetector {
     java.util.Arrays.fill(zHist, 0f);
     cusumUp = 0;
     cusumDown = 0;
+    rangeMin = 0;
+    rangeMax = 0;
+    rangeFromMs = 0;
     calib = 0;
     shortAbsZ = 0;
     regimeMean = 0;
@@ -395,7 +430,11 @@ public final class SeriesDetector {
 
     // ---- surprises ----
     double pointSurprise = sideFilter(z) ? Surprise.gaussianTwoSided(zc) : 0.0;
-    double zs = slowResid / Math.max(MAD_TO_SIGMA * slowSp, floor) * calib;
+    // CUSUM input: robust z of the slow residual, calibrated at the 98th percentile (Q_CUSUM)
+    double zs =
+        slowResid
+            / Math.max(MAD_TO_SIGMA * slowSp, floor)
+            * (Z_CUSUM / Math.max(Z_CUSUM, zQuantile(Q_CUSUM)));
     double zsClip = Math.max(-CUSUM_CLIP, Math.min(CUSUM_CLIP, zs));
     double decay = Math.exp(-dt / tau(cfg.levelTauMs() * 4));
     cusumUp = Math.max(0.0, cusumUp * decay + zsClip - cfg.cusumSlack());
@@ -410,7 +449,9 @@ public final class SeriesDetector {
       shiftDir = -1;
     }
     double regimeSurprise = regime(dt, Math.min(Math.abs(zc), 8.0));
-    double surprise = Math.max(Math.max(pointSurprise, shiftSurprise), regimeSurprise);
+    double novelSurprise = novelty(t, x);
+    double surprise =
+        Math.max(Math.max(Math.max(pointSurprise, shiftSurprise), regimeSurprise), novelSurprise);
     if (trials > 0 && spec.noise() != SeriesSpec.NoiseModel.CONTINUOUS) {
       surprise = Math.min(surprise, countSurprise(x, expected, sigma, trials));
     }
@@ -450,6 +491,30 @@ public final class SeriesDetector {
   }
 
   /**
+   * Spatial novelty (after the "spatial anomaly" of Numenta's NAB detector): a value more than
+   * {@code NOVEL_MARGIN} of the observed range beyond everything seen so far, once the range has
+   * been observed for the cold-start time. Then the range takes the value in.
+   */
+  private double novelty(long t, double x) {
+    if (rangeFromMs < 0) {
+      rangeFromMs = t;
+      rangeMin = x;
+      rangeMax = x;
+      return 0.0;
+    }
+    double surprise = 0.0;
+    double margin = NOVEL_MARGIN * (rangeMax - rangeMin);
+    if (t - rangeFromMs >= cfg.minHistoryMs()
+        && (x > rangeMax + margin && sideFilter(1.0)
+            || x < rangeMin - margin && sideFilter(-1.0))) {
+      surprise = NOVEL_SURPRISE;
+    }
+    rangeMin = Math.min(rangeMin, x);
+    rangeMax = Math.max(rangeMax, x);
+    return surprise;
+  }
+
+  /**
    * Anomaly-likelihood style regime statistic (after Ahmad et al. 2017, Numenta): the short-term
    * average of |z| judged against the long-run distribution of that average, so that a change of
    * behaviour made of many moderately unusual points (more noise, a new pattern) is seen although
@@ -480,6 +545,9 @@ public final class SeriesDetector {
     lastMs = t;
     points = 1;
     baseline = x;
+    rangeMin = x;
+    rangeMax = x;
+    rangeFromMs = t;
     localLevel = x;
     slowLocal = x;
     driftDay = Math.floorDiv(t, DAY_MS);

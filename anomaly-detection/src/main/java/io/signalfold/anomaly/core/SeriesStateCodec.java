@@ -7,13 +7,14 @@ import java.util.Arrays;
  * Binary layout of {@link SeriesDetector} state, versioned so that a savepoint taken by an older
  * release restores into a newer one (state schema evolution is ours, not Kryo's: Flink only sees a
  * {@code byte[]}). Version 1 lacked the regime statistic and the cached calibration; version 2 adds
- * them. Readers accept every version up to the current one; writers write the current one unless
- * told otherwise (tests write version 1 to prove the upgrade path).
+ * them; version 3 adds the observed range (spatial novelty). Readers accept every version up to the
+ * current one; writers write the current one unless told otherwise (tests write version 1 to prove
+ * the upgrade path).
  */
 public final class SeriesStateCodec {
 
   /** The version written by default. */
-  public static final int CURRENT_VERSION = 2;
+  public static final int CURRENT_VERSION = 3;
 
   private SeriesStateCodec() {}
 
@@ -101,6 +102,11 @@ public final class SeriesStateCodec {
       out.putDouble(d.regimeMean);
       out.putDouble(d.regimeVar);
     }
+    if (version >= 3) {
+      out.putDouble(d.rangeMin);
+      out.putDouble(d.rangeMax);
+      out.putLong(d.rangeFromMs);
+    }
     out.putDouble(d.sw);
     out.putDouble(d.st);
     out.putDouble(d.stt);
@@ -115,10 +121,10 @@ public final class SeriesStateCodec {
     writeFloats(out, d.recurMagnitude);
     for (int f = 0; f < SeriesDetector.FAMILIES; f++) {
       out.put((byte) (d.active[f] ? 1 : 0));
-      out.put((byte) d.openKind[f]);
-      out.put((byte) d.curKind[f]);
-      out.put((byte) d.tier[f]);
-      out.put((byte) d.dir[f]);
+      out.put(d.openKind[f]);
+      out.put(d.curKind[f]);
+      out.put(d.tier[f]);
+      out.put(d.dir[f]);
       out.putLong(d.onset[f]);
       out.putLong(d.lastEmit[f]);
       out.putDouble(d.maxScore[f]);
@@ -174,6 +180,17 @@ public final class SeriesStateCodec {
       d.shortAbsZ = 0.8;
       d.regimeMean = 0.8;
       d.regimeVar = 0.04;
+    }
+    if (version >= 3) {
+      d.rangeMin = in.getDouble();
+      d.rangeMax = in.getDouble();
+      d.rangeFromMs = in.getLong();
+    } else {
+      // older versions did not keep the observed range: it starts on the next point and novelty
+      // waits for the cold-start time, so an upgrade cannot raise spurious novelties
+      d.rangeMin = 0;
+      d.rangeMax = 0;
+      d.rangeFromMs = -1;
     }
     d.sw = in.getDouble();
     d.st = in.getDouble();

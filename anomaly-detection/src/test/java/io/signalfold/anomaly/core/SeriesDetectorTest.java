@@ -279,18 +279,83 @@ class SeriesDetectorTest {
     SeriesDetector[] copy = {new SeriesDetector(CONFIG, TRAFFIC)};
     boolean[] present = new boolean[1];
     SeriesStateCodec.decode(
-        SeriesStateCodec.encode(new SeriesDetector[] {d}, new boolean[] {true}, 2), copy, present);
+        SeriesStateCodec.encode(
+            new SeriesDetector[] {d}, new boolean[] {true}, SeriesStateCodec.CURRENT_VERSION),
+        copy,
+        present);
     assertThat(present[0]).isTrue();
     d.observe(t, 999, EpisodeListener.NONE);
     copy[0].observe(t, 999, EpisodeListener.NONE);
     assertThat(copy[0].lastExpected()).isEqualTo(d.lastExpected());
     assertThat(copy[0].lastScore()).isEqualTo(d.lastScore());
 
-    byte[] v1 = SeriesStateCodec.encode(new SeriesDetector[] {d}, new boolean[] {true}, 1);
-    SeriesDetector[] old = {new SeriesDetector(CONFIG, TRAFFIC)};
-    SeriesStateCodec.decode(v1, old, present);
-    assertThat(old[0].historyPoints()).isEqualTo(d.historyPoints());
-    assertThat(old[0].warm()).isTrue();
+    for (int version = 1; version < SeriesStateCodec.CURRENT_VERSION; version++) {
+      byte[] older =
+          SeriesStateCodec.encode(new SeriesDetector[] {d}, new boolean[] {true}, version);
+      SeriesDetector[] old = {new SeriesDetector(CONFIG, TRAFFIC)};
+      SeriesStateCodec.decode(older, old, present);
+      assertThat(old[0].historyPoints()).isEqualTo(d.historyPoints());
+      assertThat(old[0].warm()).isTrue();
+      // the observed range (version 3) restarts after an upgrade: no spurious novelty
+      RecordingListener out = new RecordingListener();
+      feed(old[0], s, t + MINUTE, t + 6 * HOUR, MINUTE, out);
+      assertThat(out.opened()).isEmpty();
+    }
+  }
+
+  @Test
+  void aSustainedShiftIsFoundInASeriesWithRareLargeSpikes() {
+    // 1.5% of the points are spikes of 20 sigmas: they set the 99.5th percentile of |z| (the
+    // point calibration) but not the 98th (the CUSUM's), so a 3-sigma shift still accumulates
+    Random random = new Random(11);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    RecordingListener out = new RecordingListener();
+    long t = START;
+    for (; t < START + 3 * DAY; t += MINUTE) {
+      d.observe(t, spiky(random, 100.0), out);
+    }
+    assertThat(out.alarms()).isEmpty();
+    out.clear();
+    long shiftAt = t;
+    for (; t < shiftAt + HOUR; t += MINUTE) {
+      d.observe(t, spiky(random, 103.0), out);
+    }
+    assertThat(out.opened())
+        .isNotEmpty()
+        .first()
+        .satisfies(
+            e -> {
+              assertThat(e.direction()).isEqualTo(Direction.UP);
+              assertThat(e.timestampMs() - shiftAt).isLessThanOrEqualTo(15 * MINUTE);
+            });
+  }
+
+  @Test
+  void aValueBeyondEverythingSeenIsFlaggedAndOneInsideIsNot() {
+    // uniform noise over [0, 100]: 112 is only about 2 robust sigmas from the level, so the point
+    // residual alone would not flag it, but it is 12% of the range beyond anything seen
+    Random random = new Random(5);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    long t = START;
+    for (; t < START + 2 * DAY; t += MINUTE) {
+      d.observe(t, 100.0 * random.nextDouble(), EpisodeListener.NONE);
+    }
+    RecordingListener out = new RecordingListener();
+    d.observe(t, 104.0, out);
+    assertThat(out.opened()).isEmpty();
+    d.observe(t + MINUTE, 112.0, out);
+    assertThat(out.opened())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.direction()).isEqualTo(Direction.UP);
+              assertThat(e.tier()).isEqualTo(AnomalyTier.ALARM);
+            });
+  }
+
+  private static double spiky(Random random, double level) {
+    double spike = random.nextDouble() < 0.015 ? (random.nextBoolean() ? 20.0 : -20.0) : 0.0;
+    return level + random.nextGaussian() + spike;
   }
 
   @Test
