@@ -98,6 +98,12 @@ public final class SeriesDetector {
    */
   private static final double NOVEL_SURPRISE = 12.0;
 
+  /**
+   * The range must have been observed this long before a value outside it counts as novel: a full
+   * weekly cycle, so the first weekend, night or peak after the cold start is not news.
+   */
+  private static final long NOVEL_MIN_HISTORY_MS = 7 * 24 * 3_600_000L;
+
   private DetectorConfig cfg;
   private SeriesSpec spec;
   private final EpisodeEvent event = new EpisodeEvent();
@@ -493,7 +499,7 @@ public final class SeriesDetector {
   /**
    * Spatial novelty (after the "spatial anomaly" of Numenta's NAB detector): a value more than
    * {@code NOVEL_MARGIN} of the observed range beyond everything seen so far, once the range has
-   * been observed for the cold-start time. Then the range takes the value in.
+   * been observed for a week (and the cold-start time). Then the range takes the value in.
    */
   private double novelty(long t, double x) {
     if (rangeFromMs < 0) {
@@ -504,7 +510,7 @@ public final class SeriesDetector {
     }
     double surprise = 0.0;
     double margin = NOVEL_MARGIN * (rangeMax - rangeMin);
-    if (t - rangeFromMs >= cfg.minHistoryMs()
+    if (t - rangeFromMs >= Math.max(cfg.minHistoryMs(), NOVEL_MIN_HISTORY_MS)
         && (x > rangeMax + margin && sideFilter(1.0)
             || x < rangeMin - margin && sideFilter(-1.0))) {
       surprise = NOVEL_SURPRISE;

@@ -11,6 +11,7 @@ import io.signalfold.schema.AnomalyPhase;
 import io.signalfold.schema.AnomalyTier;
 import io.signalfold.schema.Direction;
 import io.signalfold.schema.SignalClass;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -334,23 +335,32 @@ class SeriesDetectorTest {
   void aValueBeyondEverythingSeenIsFlaggedAndOneInsideIsNot() {
     // uniform noise over [0, 100]: 112 is only about 2 robust sigmas from the level, so the point
     // residual alone would not flag it, but it is 12% of the range beyond anything seen
-    Random random = new Random(5);
-    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
-    long t = START;
-    for (; t < START + 2 * DAY; t += MINUTE) {
-      d.observe(t, 100.0 * random.nextDouble(), EpisodeListener.NONE);
-    }
-    RecordingListener out = new RecordingListener();
-    d.observe(t, 104.0, out);
-    assertThat(out.opened()).isEmpty();
-    d.observe(t + MINUTE, 112.0, out);
-    assertThat(out.opened())
+    assertThat(novelValueAfter(8 * DAY, 104.0)).isEmpty();
+    assertThat(novelValueAfter(8 * DAY, 112.0))
         .singleElement()
         .satisfies(
             e -> {
               assertThat(e.direction()).isEqualTo(Direction.UP);
               assertThat(e.tier()).isEqualTo(AnomalyTier.ALARM);
             });
+  }
+
+  @Test
+  void noveltyWaitsForAFullWeekOfRange() {
+    // after two days the range has not seen a weekly cycle yet: a new extreme is not news
+    assertThat(novelValueAfter(2 * DAY, 112.0)).isEmpty();
+  }
+
+  private static List<RecordingListener.Published> novelValueAfter(long history, double value) {
+    Random random = new Random(5);
+    SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+    long t = START;
+    for (; t < START + history; t += MINUTE) {
+      d.observe(t, 100.0 * random.nextDouble(), EpisodeListener.NONE);
+    }
+    RecordingListener out = new RecordingListener();
+    d.observe(t, value, out);
+    return out.opened();
   }
 
   private static double spiky(Random random, double level) {
