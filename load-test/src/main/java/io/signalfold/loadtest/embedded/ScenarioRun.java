@@ -152,35 +152,10 @@ public final class ScenarioRun {
         genSeconds);
 
     // 2. The production job graph on a local MiniCluster, bounded over what was written.
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("kafka.bootstrap.servers", bootstrap);
-    conf.put("kafka.group.id", GROUP);
+    Map<String, String> conf = jobSettings(scenario, options, bootstrap);
     conf.put("source.bounded", "true");
-    conf.put("job.name", "signalfold: " + scenario.name());
-    conf.put("job.parallelism", String.valueOf(options.parallelism()));
-    conf.put("checkpoint.interval", options.checkpointInterval().toMillis() + "ms");
-    conf.put("state.backend", options.stateBackend());
-    conf.put("restart.strategy", "none");
-    Path tmp = Files.createTempDirectory("sf");
-    conf.put("flink.io.tmp.dirs", tmp.toString());
-    if (options.outDir() != null) {
-      conf.put("reports.dir", options.outDir().toAbsolutePath().toString());
-    }
-    conf.putAll(options.overrides());
     PipelineConfig cfg = PipelineConfig.fromMap(conf);
-    StreamExecutionEnvironment env = SignalfoldJob.createEnvironment(cfg);
-    List<SloDefinition> slos = new ArrayList<>(cfg.loadSloDefinitions());
-    for (Map<String, Object> entry : scenario.slos()) {
-      slos.add(SloDefinition.fromScenario(entry));
-    }
-    PipelineOutputs out =
-        SignalfoldPipeline.build(
-            env,
-            PipelineInputs.builder(IngestSources.fromKafka(env, cfg.telemetrySources()))
-                .sloDefinitions(slos)
-                .build(),
-            cfg);
-    SignalfoldPipeline.attachSinks(out, cfg);
+    StreamExecutionEnvironment env = buildJob(scenario, cfg);
 
     List<String> jsonTopics = new ArrayList<>();
     for (String t : OUTPUT_TOPICS) {
@@ -224,6 +199,182 @@ public final class ScenarioRun {
     }
     double pipeSeconds = (System.nanoTime() - pipeStart) / 1e9;
     return new Result(generated, genSeconds, pipeSeconds, inputRecords, candidates, counts);
+  }
+
+  /** What a live run measured besides the outputs. */
+  public record LiveResult(
+      Result result, List<Long> faultStartsMs, List<Long> faultToCandidateWallMs) {}
+
+  /**
+   * Plays {@code scenario} live: the job runs unbounded from the start, the generator writes the
+   * history as fast as it can and then the time after T0 paced at {@code speed} times real time, as
+   * a production system would see it. For each fault, the wall-clock delay from the moment the
+   * generator wrote the fault's first interval to Kafka to the moment the first candidate opened
+   * for it became visible on the output topic is measured. The job is stopped with a savepoint
+   * (committing its last transactions) once it has read everything.
+   */
+  public static LiveResult runLive(
+      EmbeddedKafkaBroker broker,
+      Scenario scenario,
+      Options options,
+      double speed,
+      PrintStream log,
+      Consumer<IncidentCandidate> onCandidate)
+      throws Exception {
+    String bootstrap = broker.bootstrapServers();
+    List<String> outputs = new ArrayList<>();
+    List<String> jsonTopics = new ArrayList<>();
+    for (String t : OUTPUT_TOPICS) {
+      outputs.add(t);
+      outputs.add(t + ".json");
+      jsonTopics.add(t + ".json");
+    }
+    broker.createTopics(1, INPUT_TOPICS);
+    broker.createTopics(1, outputs);
+    Map<String, String> conf = jobSettings(scenario, options, bootstrap);
+    conf.put("source.bounded", "false");
+    conf.put("kafka.starting-offsets", "earliest");
+    PipelineConfig cfg = PipelineConfig.fromMap(conf);
+    StreamExecutionEnvironment env = buildJob(scenario, cfg);
+
+    List<Long> faultStarts = new ArrayList<>();
+    for (Scenario.Fault f : scenario.faults()) {
+      faultStarts.add(f.start().toEpochMilli());
+    }
+    faultStarts.sort(Long::compare);
+    long[] faultWrittenNanos = new long[faultStarts.size()];
+    long[] candidateNanos = new long[faultStarts.size()];
+    Consumer<IncidentCandidate> timing =
+        c -> {
+          long now = System.nanoTime();
+          for (int i = 0; i < faultStarts.size(); i++) {
+            if (faultWrittenNanos[i] != 0
+                && candidateNanos[i] == 0
+                && c.getOpenedAtMs() >= faultStarts.get(i)) {
+              candidateNanos[i] = now;
+            }
+          }
+          onCandidate.accept(c);
+        };
+    long t0 = scenario.t0().toEpochMilli();
+    Map<String, Long> counts = new HashMap<>();
+    List<IncidentCandidate> candidates;
+    TelemetryGenerator.Stats generated;
+    long started = System.nanoTime();
+    double genSeconds;
+    Path savepoints = Files.createTempDirectory("sf-savepoint");
+    try (OutputTail tail =
+        new OutputTail(bootstrap, jsonTopics, "incident-candidates", options.outDir(), timing)) {
+      tail.start();
+      JobClient job = env.executeAsync(cfg.jobName());
+      ProgressLine progress = new ProgressLine(log, options.progressEvery());
+      try (KafkaTelemetryWriter writer = KafkaTelemetryWriter.create(bootstrap, new Properties())) {
+        long[] liveStart = {0};
+        generated =
+            TelemetryGenerator.create(scenario)
+                .generate(
+                    writer,
+                    intervalEndMs -> {
+                      if (intervalEndMs <= t0) {
+                        return;
+                      }
+                      writer.flush();
+                      long now = System.nanoTime();
+                      if (liveStart[0] == 0) {
+                        liveStart[0] = now;
+                        log.println("  history written; now live at " + speed + "x real time");
+                      }
+                      long due = liveStart[0] + (long) ((intervalEndMs - t0) * 1e6 / speed);
+                      if (due > now) {
+                        TimeUnit.NANOSECONDS.sleep(due - now);
+                      }
+                      for (int i = 0; i < faultStarts.size(); i++) {
+                        if (faultWrittenNanos[i] == 0 && intervalEndMs > faultStarts.get(i)) {
+                          faultWrittenNanos[i] = System.nanoTime();
+                        }
+                      }
+                    },
+                    (t, st) ->
+                        progress.maybe(
+                            () ->
+                                String.format(
+                                    "  event time %s: %,d records written; anomalies %,d, SLO"
+                                        + " alerts %,d, candidate records %,d",
+                                    java.time.Instant.ofEpochMilli(t),
+                                    st.records(),
+                                    tail.count("anomalies.json"),
+                                    tail.count("slo-alerts.json"),
+                                    tail.count("incident-candidates"))));
+      }
+      genSeconds = (System.nanoTime() - started) / 1e9;
+      long inputRecords = endOffsetSum(bootstrap, INPUT_TOPICS);
+      // Wait until the source has committed (on a checkpoint) everything, then stop gracefully.
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+      while (committedSum(bootstrap, GROUP) < inputRecords && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+      }
+      Thread.sleep(2 * options.checkpointInterval().toMillis());
+      job.stopWithSavepoint(
+              false,
+              savepoints.toUri().toString(),
+              org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+          .get(5, TimeUnit.MINUTES);
+      tail.drainAndClose();
+      for (String t : jsonTopics) {
+        counts.put(t.replace(".json", ""), tail.count(t));
+      }
+      candidates = tail.candidates();
+      double wall = (System.nanoTime() - started) / 1e9;
+      List<Long> delays = new ArrayList<>();
+      for (int i = 0; i < faultStarts.size(); i++) {
+        delays.add(
+            faultWrittenNanos[i] == 0 || candidateNanos[i] == 0
+                ? -1L
+                : (candidateNanos[i] - faultWrittenNanos[i]) / 1_000_000L);
+      }
+      return new LiveResult(
+          new Result(generated, genSeconds, wall, inputRecords, candidates, counts),
+          faultStarts,
+          delays);
+    }
+  }
+
+  private static Map<String, String> jobSettings(
+      Scenario scenario, Options options, String bootstrap) throws java.io.IOException {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("kafka.bootstrap.servers", bootstrap);
+    conf.put("kafka.group.id", GROUP);
+    conf.put("job.name", "signalfold: " + scenario.name());
+    conf.put("job.parallelism", String.valueOf(options.parallelism()));
+    conf.put("checkpoint.interval", options.checkpointInterval().toMillis() + "ms");
+    conf.put("state.backend", options.stateBackend());
+    conf.put("restart.strategy", "none");
+    Path tmp = Files.createTempDirectory("sf");
+    conf.put("flink.io.tmp.dirs", tmp.toString());
+    if (options.outDir() != null) {
+      conf.put("reports.dir", options.outDir().toAbsolutePath().toString());
+    }
+    conf.putAll(options.overrides());
+    return conf;
+  }
+
+  /** The production job graph with the scenario's SLOs, sinks attached. */
+  private static StreamExecutionEnvironment buildJob(Scenario scenario, PipelineConfig cfg)
+      throws java.io.IOException {
+    StreamExecutionEnvironment env = SignalfoldJob.createEnvironment(cfg);
+    List<SloDefinition> slos = new ArrayList<>(cfg.loadSloDefinitions());
+    for (Map<String, Object> entry : scenario.slos()) {
+      slos.add(SloDefinition.fromScenario(entry));
+    }
+    PipelineOutputs out =
+        SignalfoldPipeline.build(
+            env,
+            PipelineInputs.builder(IngestSources.fromKafka(env, cfg.telemetrySources()))
+                .sloDefinitions(slos)
+                .build(),
+            cfg);
+    SignalfoldPipeline.attachSinks(out, cfg);
+    return env;
   }
 
   private static long endOffsetSum(String bootstrap, List<String> topics) throws Exception {
