@@ -279,11 +279,23 @@ public final class ScenarioRun {
                         return;
                       }
                       writer.flush();
-                      long now = System.nanoTime();
                       if (liveStart[0] == 0) {
-                        liveStart[0] = now;
-                        log.println("  history written; now live at " + speed + "x real time");
+                        // Measure steady state: let the job catch up with the history first.
+                        log.println("  history written; waiting for the job to catch up ...");
+                        try {
+                          long written = endOffsetSum(bootstrap, INPUT_TOPICS);
+                          while (committedSum(bootstrap, GROUP) < written) {
+                            Thread.sleep(500);
+                          }
+                        } catch (InterruptedException e) {
+                          throw e;
+                        } catch (Exception e) {
+                          throw new IllegalStateException(e);
+                        }
+                        liveStart[0] = System.nanoTime();
+                        log.println("  caught up; now live at " + speed + "x real time");
                       }
+                      long now = System.nanoTime();
                       long due = liveStart[0] + (long) ((intervalEndMs - t0) * 1e6 / speed);
                       if (due > now) {
                         TimeUnit.NANOSECONDS.sleep(due - now);
