@@ -47,7 +47,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * each with the {@code hashmap} and the {@code rocksdb} state backend on a local MiniCluster
  * (parallelism 2). Every run reads with a fresh consumer group, so each reads the whole input. The
  * wall time of a run is from submitting the job to its end (MiniCluster start and job deployment
- * included, a few hundred ms); Flink's own net runtime is printed next to it.
+ * included, a few hundred ms); Flink's own net runtime is printed next to it, and the CPU time the
+ * whole process used meanwhile (broker included), which the other load on a shared machine disturbs
+ * much less than the wall time.
  *
  * <p>Not part of the test suite. To profile, add {@code
  * -XX:StartFlightRecording=filename=/tmp/sf.jfr,settings=profile} to the JVM and {@code --modes
@@ -66,7 +68,7 @@ public final class PipelineThroughputHarness {
 
   /** One measured run. */
   record Measurement(
-      String mode, String backend, int round, double wallSeconds, double netSeconds) {}
+      String mode, String backend, int round, double wallSeconds, double netSeconds, double cpu) {}
 
   public static void main(String[] args) throws Exception {
     Path scenarioFile = null;
@@ -195,15 +197,17 @@ public final class PipelineThroughputHarness {
             } else {
               throw new IllegalArgumentException("unknown mode " + mode + " (ingest, full)");
             }
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             JobExecutionResult r = env.execute(cfg.jobName());
             double wall = (System.nanoTime() - start) / 1e9;
+            double cpu = (processCpuNanos() - cpuStart) / 1e9;
             double net = r.getNetRuntime() / 1e3;
-            Measurement m = new Measurement(mode, backend, round, wall, net);
+            Measurement m = new Measurement(mode, backend, round, wall, net, cpu);
             all.add(m);
             out.printf(
                 Locale.ROOT,
-                "%-6s %-7s round %d: %6.1f s wall (%.1f s net), %,8.0f records/s, %,8.0f metric"
+                "%-6s %-7s round %d: %6.1f s wall (%.1f s net, %.1f CPU s), %,8.0f records/s, %,8.0f metric"
                     + " points/s, %,8.0f spans/s, %,8.0f log records/s, %,8.0f telemetry items/s;"
                     + " load %s%n",
                 mode,
@@ -211,6 +215,7 @@ public final class PipelineThroughputHarness {
                 round,
                 wall,
                 net,
+                cpu,
                 gen.records() / wall,
                 gen.points() / wall,
                 gen.spans() / wall,
@@ -223,28 +228,34 @@ public final class PipelineThroughputHarness {
 
       out.println();
       out.println(
-          "| mode | state | runs | wall s (min-max) | Kafka records/s | metric points/s | spans/s"
+          "| mode | state | runs | wall s (min-max) | CPU s (min-max) | Kafka records/s | metric points/s | spans/s"
               + " | log records/s | telemetry items/s |");
-      out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+      out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
       for (String mode : modes) {
         for (String backend : backends) {
           List<Double> walls = new ArrayList<>();
+          List<Double> cpus = new ArrayList<>();
           for (Measurement m : all) {
             if (m.mode().equals(mode) && m.backend().equals(backend)) {
               walls.add(m.wallSeconds());
+              cpus.add(m.cpu());
             }
           }
           walls.sort(null);
+          cpus.sort(null);
           double med = walls.get(walls.size() / 2);
           out.printf(
               Locale.ROOT,
-              "| %s | %s | %d | %.1f (%.1f-%.1f) | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f |%n",
+              "| %s | %s | %d | %.1f (%.1f-%.1f) | %.0f (%.0f-%.0f) | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f |%n",
               mode,
               backend,
               walls.size(),
               med,
               walls.get(0),
               walls.get(walls.size() - 1),
+              cpus.get(cpus.size() / 2),
+              cpus.get(0),
+              cpus.get(cpus.size() - 1),
               gen.records() / med,
               gen.points() / med,
               gen.spans() / med,
@@ -264,7 +275,7 @@ public final class PipelineThroughputHarness {
       }
       out.printf(
           Locale.ROOT,
-          "| generator (in-process broker, lz4) | - | 1 | %.1f | %,.0f | %,.0f | %,.0f | %,.0f |"
+          "| generator (in-process broker, lz4) | - | 1 | %.1f | - | %,.0f | %,.0f | %,.0f | %,.0f |"
               + " %,.0f |%n",
           genSeconds,
           gen.records() / genSeconds,
@@ -279,6 +290,15 @@ public final class PipelineThroughputHarness {
 
   private static <T> void discard(DataStream<T> stream, String what) {
     stream.sinkTo(new DiscardingSink<>()).name("discard " + what);
+  }
+
+  /**
+   * CPU time of this whole process (broker, MiniCluster, generator): robust to a loaded machine.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String loadAverage() {
