@@ -741,11 +741,6 @@ public final class PipelineConfig {
     }
     c.set(PipelineOptions.GENERIC_TYPES, bool("job.generic-types"));
     c.set(PipelineOptions.NAME, jobName);
-    // Chained operators hand records on without a defensive copy: no signalfold function mutates
-    // its input or an object after emitting it (decoders build fresh objects, sinks redact a
-    // copy). The copies cost about 15% of the job's CPU (load-test README, "Pipeline
-    // throughput"). flink.pipeline.object-reuse=false restores them.
-    c.set(PipelineOptions.OBJECT_REUSE, true);
     // Timers (one per window and key, plus the state cleanup timers) on the heap instead of in
     // RocksDB: registering a window timer per element was about 10% of the RED windows' CPU.
     // Heap timers are part of checkpoints and savepoints; flink.state.backend.rocksdb.timer-
