@@ -18,6 +18,24 @@ class RedactorTest {
   }
 
   @Test
+  void caseInsensitiveRulesSurviveTheLiteralPrefilter() {
+    // Rules are skipped when the text lacks a literal every match needs (lower-cased for (?i)
+    // rules): upper-case spellings must still be found.
+    assertThat(redactor.redact("Authorization: BEARER abcdefgh12345678"))
+        .doesNotContain("abcdefgh12345678");
+    assertThat(redactor.redact("header BASIC dXNlcjpwYXNzd29yZA==")).doesNotContain("dXNlcjpw");
+    assertThat(redactor.redact("POSTGRES://orders:pw123456@db-7:5432/x"))
+        .doesNotContain("pw123456");
+    assertThat(redactor.redact("PASSWORD=hunter22 retry")).doesNotContain("hunter22");
+    assertThat(redactor.redact("post to HTTPS://HOOKS.SLACK.COM/SERVICES/T0/B0/abcdef now"))
+        .doesNotContain("T0/B0/abcdef");
+    // A rule that redacted text earlier must not hide a later secret from the next rules.
+    assertThat(redactor.redact("token=abcdef123 mail bob@example.com"))
+        .doesNotContain("abcdef123")
+        .doesNotContain("bob@example.com");
+  }
+
+  @Test
   void harmlessTextIsKept() {
     for (String line : SecretCorpus.harmless()) {
       assertThat(redactor.redact(line)).isEqualTo(line);
