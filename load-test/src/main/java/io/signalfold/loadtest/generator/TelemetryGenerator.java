@@ -422,7 +422,7 @@ public final class TelemetryGenerator {
     // 4. metrics and logs
     for (Svc s : svcs) {
       emitMetrics(w, s, tEnd, stepS);
-      collectLogs(s, t, tEnd, afterT0);
+      collectLogs(s, t, tEnd);
     }
     emitSpansAndLogs(w, t, tEnd);
   }
@@ -1193,7 +1193,7 @@ public final class TelemetryGenerator {
 
   // ============================================================================ logs
 
-  private void collectLogs(Svc s, long t, long tEnd, boolean afterT0) {
+  private void collectLogs(Svc s, long t, long tEnd) {
     for (Inst in : s.insts) {
       in.logRecords.clear();
     }
@@ -1202,7 +1202,9 @@ public final class TelemetryGenerator {
     for (int i = 0; i < s.alive; i++) {
       Inst in = s.insts.get(i);
       List<LogRecord> sl = in.logRecords;
-      int routine = 1 + rng.nextInt(afterT0 ? 4 : 2);
+      // routine lines are a per-second rate (not a count per export interval), so their rate
+      // does not jump when the export interval shrinks at T0
+      int routine = (int) Math.floor(ROUTINE_LOGS_PER_S * stepS + rng.nextDouble());
       for (int r = 0; r < routine; r++) {
         String tpl = ROUTINE_LOGS[rng.nextInt(ROUTINE_LOGS.length)];
         String body = String.format(java.util.Locale.ROOT, tpl, 3 + rng.nextInt(400));
@@ -1217,7 +1219,7 @@ public final class TelemetryGenerator {
       // metrics)
       double failures = in.served * in.err[0];
       in.carryErrLogs += failures * 0.2;
-      int cap = afterT0 ? 20 : 3;
+      int cap = (int) Math.ceil(MAX_ERROR_LOGS_PER_S * stepS);
       int nErr = (int) Math.min(cap, in.carryErrLogs);
       in.carryErrLogs = Math.min(in.carryErrLogs - (int) in.carryErrLogs, 1);
       for (int r = 0; r < nErr; r++) {
@@ -1234,7 +1236,7 @@ public final class TelemetryGenerator {
       }
       if (in.logPatternMessage != null) {
         in.carryPattern += in.logPatternPerS * stepS;
-        int n = (int) Math.min(afterT0 ? 60 : 10, in.carryPattern);
+        int n = (int) Math.min(Math.ceil(MAX_PATTERN_LOGS_PER_S * stepS), in.carryPattern);
         in.carryPattern -= (int) in.carryPattern;
         for (int r = 0; r < n; r++) {
           sl.add(
@@ -1248,6 +1250,15 @@ public final class TelemetryGenerator {
       logs += sl.size();
     }
   }
+
+  /** Routine INFO lines per instance and second (1.5 a minute). */
+  static final double ROUTINE_LOGS_PER_S = 0.025;
+
+  /** ERROR lines from failures, per instance and second at most. */
+  static final double MAX_ERROR_LOGS_PER_S = 2.0;
+
+  /** Lines of a log_pattern fault, per instance and second at most. */
+  static final double MAX_PATTERN_LOGS_PER_S = 6.0;
 
   private static final String STACK =
       "\n\tat io.signalfold.app.RequestHandler.handle(RequestHandler.java:88)"

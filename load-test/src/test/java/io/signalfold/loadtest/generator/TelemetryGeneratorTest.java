@@ -314,4 +314,43 @@ class TelemetryGeneratorTest {
                     && l.body().startsWith("timeout acquiring connection"))
         .hasSizeGreaterThan(1000);
   }
+
+  /** Routine log lines and CPU do not change with the export interval (1 m history, 10 s live). */
+  @Test
+  void routineLogRateAndCpuDoNotJumpAtTheResolutionSwitch() throws Exception {
+    Scenario s = small().withHistory(Duration.ofHours(3));
+    Decoded d = Decoded.of(s);
+    long t0 = s.t0().toEpochMilli();
+    long window = 10 * 60_000L; // before the deploy and the fault (10 m after T0)
+    double instances = 6;
+    double before =
+        d.logs.stream()
+                .filter(
+                    l -> l.severity() == 9 && l.timeMs() >= t0 - 3 * 3_600_000L && l.timeMs() < t0)
+                .count()
+            / (instances * 3 * 3600.0);
+    double after =
+        d.logs.stream()
+                .filter(l -> l.severity() == 9 && l.timeMs() >= t0 && l.timeMs() < t0 + window)
+                .count()
+            / (instances * window / 1000.0);
+    assertThat(before).isCloseTo(TelemetryGenerator.ROUTINE_LOGS_PER_S, within(0.005));
+    assertThat(after).isCloseTo(TelemetryGenerator.ROUTINE_LOGS_PER_S, within(0.01));
+    double cpuBefore = mean(d, "process.cpu.utilization", "gateway-0", t0 - window, t0);
+    double cpuAfter = mean(d, "process.cpu.utilization", "gateway-0", t0, t0 + window);
+    assertThat(cpuAfter).isCloseTo(cpuBefore, within(0.05));
+  }
+
+  private static double mean(Decoded d, String metric, String instance, long from, long to) {
+    return d.points.stream()
+        .filter(
+            p ->
+                p.metric().equals(metric)
+                    && instance.equals(p.instance())
+                    && p.timeMs() >= from
+                    && p.timeMs() < to)
+        .mapToDouble(Decoded.PointRow::value)
+        .average()
+        .orElse(Double.NaN);
+  }
 }
