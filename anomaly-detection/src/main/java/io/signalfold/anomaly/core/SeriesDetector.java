@@ -398,8 +398,9 @@ public final class SeriesDetector {
     double zs = slowResid / Math.max(MAD_TO_SIGMA * slowSp, floor) * calib;
     double zsClip = Math.max(-CUSUM_CLIP, Math.min(CUSUM_CLIP, zs));
     double decay = Math.exp(-dt / tau(cfg.levelTauMs() * 4));
-    cusumUp = Math.max(0.0, cusumUp * decay + zsClip - cfg.cusumSlack());
-    cusumDown = Math.max(0.0, cusumDown * decay - zsClip - cfg.cusumSlack());
+    double cw = cusumWeight(t, dt);
+    cusumUp = Math.max(0.0, cusumUp * decay + cw * (zsClip - cfg.cusumSlack()));
+    cusumDown = Math.max(0.0, cusumDown * decay + cw * (-zsClip - cfg.cusumSlack()));
     double shiftSurprise = 0.0;
     int shiftDir = 0;
     if (cusumUp > cusumDown && sideFilter(1.0)) {
@@ -447,6 +448,20 @@ public final class SeriesDetector {
     }
     lastMs = t;
     points++;
+  }
+
+  /**
+   * Weight of one point's CUSUM increment: evidence per unit of time, not per point. Slow residuals
+   * are autocorrelated, so points denser than the series' long-run average cadence (a history at 1
+   * m followed by live data at 10 s) carry no more evidence per minute and must not make the
+   * statistic climb faster. 1 at a steady cadence (NAB, 30 s RED series).
+   */
+  private double cusumWeight(long t, double dt) {
+    if (points < 2) {
+      return 1.0;
+    }
+    double cadence = (t - firstMs) / (double) points;
+    return cadence > 0 ? Math.min(1.0, dt / cadence) : 1.0;
   }
 
   /**
