@@ -222,6 +222,9 @@ public final class TelemetryGenerator {
       e.carryOk = 0;
       e.carryErr = 0;
       e.carryOrphan = 0;
+      e.bandOk = 0;
+      e.bandErr = 0;
+      e.bandOrphan = 0;
     }
     computePeaks();
   }
@@ -411,13 +414,17 @@ public final class TelemetryGenerator {
       s.okSlots.clear();
       s.errSlots.clear();
     }
-    // at least one span per ingest interval (30 s) and stratum, so 30 s RED windows stay exact
-    int perWindow = (int) Math.max(1, Math.ceil((tEnd - t) / 30_000.0));
-    int kOk = Math.max(afterT0 ? 2 : 1, perWindow);
+    // One sampled success span per stratum and 30 s band (the ingest RED interval) at every
+    // export interval: sampling density, and so the bias of a p95 computed from few samples, does
+    // not change when the interval shrinks at T0. Intervals shorter than a band accumulate their
+    // counts and emit them in the interval that closes the band, so 30 s RED windows stay exact.
+    int perWindow = (int) Math.max(1, Math.ceil((tEnd - t) / (double) BAND_MS));
+    boolean closesBand = tEnd - t >= BAND_MS || Math.floorMod(tEnd, BAND_MS) == 0;
+    int kOk = perWindow;
     int kErr = Math.max(afterT0 ? 3 : 1, perWindow);
     for (Svc s : svcs) {
-      serverSpans(s, t, tEnd, kOk, kErr);
-      dependencySpans(s, t, tEnd, kOk, kErr);
+      serverSpans(s, t, tEnd, kOk, kErr, closesBand);
+      dependencySpans(s, t, tEnd, kOk, kErr, closesBand);
     }
     // 4. metrics and logs
     for (Svc s : svcs) {
@@ -689,7 +696,7 @@ public final class TelemetryGenerator {
     long durNanos;
   }
 
-  private void serverSpans(Svc s, long t, long tEnd, int kOk, int kErr) {
+  private void serverSpans(Svc s, long t, long tEnd, int kOk, int kErr, boolean closesBand) {
     for (int i = 0; i < s.alive; i++) {
       Inst in = s.insts.get(i);
       for (int o = 0; o < s.ops.length; o++) {
@@ -703,8 +710,14 @@ public final class TelemetryGenerator {
         in.carryErr[o] -= err;
         in.errorsThisInterval += err;
         in.okThisInterval += ok;
-        emitServerSlots(s, in, o, ok, Math.min(kOk, ok), false, t, tEnd);
-        emitServerSlots(s, in, o, err, Math.min(kErr, err), true, t, tEnd);
+        ok = in.bandOk[o] += ok;
+        err = in.bandErr[o] += err;
+        if (closesBand) {
+          in.bandOk[o] = 0;
+          in.bandErr[o] = 0;
+          emitServerSlots(s, in, o, ok, Math.min(kOk, ok), false, t, tEnd);
+          emitServerSlots(s, in, o, err, Math.min(kErr, err), true, t, tEnd);
+        }
       }
     }
   }
@@ -833,7 +846,7 @@ public final class TelemetryGenerator {
   }
 
   /** Client spans to dependencies, and to services that did not serve the call. */
-  private void dependencySpans(Svc s, long t, long tEnd, int kOk, int kErr) {
+  private void dependencySpans(Svc s, long t, long tEnd, int kOk, int kErr, boolean closesBand) {
     for (Edge e : s.out) {
       double calls = s.served * e.ratio;
       if (e.to == null) {
@@ -844,13 +857,23 @@ public final class TelemetryGenerator {
         long err = (long) e.carryErr;
         e.carryOk -= ok;
         e.carryErr -= err;
-        orphanClients(s, e, ok, Math.min(kOk, ok), false);
-        orphanClients(s, e, err, Math.min(kErr, err), true);
+        ok = e.bandOk += ok;
+        err = e.bandErr += err;
+        if (closesBand) {
+          e.bandOk = 0;
+          e.bandErr = 0;
+          orphanClients(s, e, ok, Math.min(kOk, ok), false);
+          orphanClients(s, e, err, Math.min(kErr, err), true);
+        }
       } else {
         e.carryOrphan += calls * (1 - e.servedFrac);
         long n = (long) e.carryOrphan;
         e.carryOrphan -= n;
-        orphanClients(s, e, n, Math.min(kErr, n), true);
+        n = e.bandOrphan += n;
+        if (closesBand) {
+          e.bandOrphan = 0;
+          orphanClients(s, e, n, Math.min(kErr, n), true);
+        }
       }
     }
   }
@@ -1389,6 +1412,9 @@ public final class TelemetryGenerator {
     double carryOk;
     double carryErr;
     double carryOrphan;
+    long bandOk;
+    long bandErr;
+    long bandOrphan;
 
     Edge(Svc from, @Nullable Svc to, @Nullable Scenario.Dependency dep, double ratio) {
       this.from = from;
@@ -1555,6 +1581,8 @@ public final class TelemetryGenerator {
     final double[] lat;
     final double[] carryOk;
     final double[] carryErr;
+    final long[] bandOk;
+    final long[] bandErr;
     final double[] containerHeap;
     final long[] containerRestartsNow;
     final double[] counters = new double[3];
@@ -1594,6 +1622,8 @@ public final class TelemetryGenerator {
       lat = new double[ops];
       carryOk = new double[ops];
       carryErr = new double[ops];
+      bandOk = new long[ops];
+      bandErr = new long[ops];
       int nc = Math.max(1, svc.cfg.containers().size());
       containerHeap = new double[nc];
       containerRestartsNow = new long[nc];

@@ -336,6 +336,22 @@ class TelemetryGeneratorTest {
             / (instances * window / 1000.0);
     assertThat(before).isCloseTo(TelemetryGenerator.ROUTINE_LOGS_PER_S, within(0.005));
     assertThat(after).isCloseTo(TelemetryGenerator.ROUTINE_LOGS_PER_S, within(0.01));
+    // sampled SERVER spans per stratum and 30 s band: the same before and after T0
+    for (long from : new long[] {t0 - window, t0}) {
+      long spansOk =
+          d.spans.stream()
+              .filter(
+                  r ->
+                      r.instance().equals("gateway-0")
+                          && r.span().getName().equals("GET /items")
+                          && r.span().getKind()
+                              == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER
+                          && !r.span().hasStatus()
+                          && r.span().getStartTimeUnixNano() / 1_000_000L >= from
+                          && r.span().getStartTimeUnixNano() / 1_000_000L < from + window)
+              .count();
+      assertThat(spansOk).as("from %d", from).isEqualTo(window / 30_000L);
+    }
     double cpuBefore = mean(d, "process.cpu.utilization", "gateway-0", t0 - window, t0);
     double cpuAfter = mean(d, "process.cpu.utilization", "gateway-0", t0, t0 + window);
     assertThat(cpuAfter).isCloseTo(cpuBefore, within(0.05));
