@@ -427,7 +427,11 @@ public final class SeriesDetector {
     remember(t, x, expected, lower, upper);
 
     // ---- episodes (before learning, so that acceptance uses the pre-shift model) ----
-    boolean inBandNow = Math.abs(zc) < cfg.recoverZ() && shiftSurprise < 2.0;
+    // Back in band: inside the fast band with no shift pending, or back at the slow baseline's
+    // level (the long-run normal): after a long fault the CUSUM's memory of it (and a fast
+    // model that learned part of it) must not hold the episode open once the value is normal.
+    boolean inBandNow =
+        Math.abs(zc) < cfg.recoverZ() && (shiftSurprise < 2.0 || Math.abs(zs) < cfg.recoverZ());
     deviationEpisode(
         t, x, expected, lower, upper, score, direction, r, pointSurprise, inBandNow, out);
 
