@@ -429,11 +429,12 @@ public final class SeriesDetector {
     // ---- episodes (before learning, so that acceptance uses the pre-shift model) ----
     // Back in band: inside the fast band with no shift pending, or - for an open episode whose
     // value has crossed back to the other side of the expectation - back at the slow baseline's
-    // level (the long-run normal): after a long fault the CUSUM's memory of it (and a fast model
-    // that learned part of it) must not hold the episode open once the value is normal again.
+    // level (the long-run normal): after a long fault the CUSUM's memory of it and a fast model
+    // that learned part of it (an expectation, and band, still raised) must not hold the episode
+    // open once the value is normal again.
     boolean returned =
         active[DEVIATION] && (r >= 0 ? 1 : -1) != dir[DEVIATION] && Math.abs(zs) < cfg.recoverZ();
-    boolean inBandNow = Math.abs(zc) < cfg.recoverZ() && (shiftSurprise < 2.0 || returned);
+    boolean inBandNow = (Math.abs(zc) < cfg.recoverZ() && shiftSurprise < 2.0) || returned;
     deviationEpisode(
         t, x, expected, lower, upper, score, direction, r, pointSurprise, inBandNow, out);
 

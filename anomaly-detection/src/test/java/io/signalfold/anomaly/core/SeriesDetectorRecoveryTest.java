@@ -56,4 +56,43 @@ class SeriesDetectorRecoveryTest {
         .allSatisfy(e -> assertThat(e.timestampMs() - faultEnd).isLessThan(10 * 60_000L));
     assertThat(out.events.get(out.events.size() - 1).phase()).isEqualTo(AnomalyPhase.RECOVERED);
   }
+
+  private static int poisson(SplittableRandom rng, double mean) {
+    double l = Math.exp(-mean);
+    int k = 0;
+    double p = 1;
+    do {
+      k++;
+      p *= rng.nextDouble();
+    } while (p > l);
+    return k - 1;
+  }
+
+  /** The same for an ERROR log rate, whose raised expectation leaves the normal rate below band. */
+  @Test
+  void aClearedLogSurgeRecoversWithinMinutes() {
+    SeriesSpec logs =
+        new SeriesSpec(
+            SignalClass.LAGGING, Direction.UP, SeriesSpec.NoiseModel.POISSON, null, false);
+    SeriesDetector d = new SeriesDetector(DetectorConfig.defaults(), logs);
+    SplittableRandom rng = new SplittableRandom(4);
+    double seconds = STEP / 1000.0;
+    long t = START;
+    for (; t < START + 2 * 86_400_000L; t += STEP) {
+      d.observe(t, poisson(rng, 0.04 * seconds) / seconds, seconds, EpisodeListener.NONE);
+    }
+    RecordingListener out = new RecordingListener();
+    long faultEnd = t + 18 * 60_000L;
+    for (; t < faultEnd; t += STEP) {
+      d.observe(t, poisson(rng, 2.0 * seconds) / seconds, seconds, out);
+    }
+    assertThat(out.alarms()).isNotEmpty();
+    for (; t < faultEnd + 30 * 60_000L; t += STEP) {
+      d.observe(t, poisson(rng, 0.04 * seconds) / seconds, seconds, out);
+    }
+    assertThat(out.events)
+        .filteredOn(e -> e.phase() == AnomalyPhase.RECOVERED)
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.timestampMs() - faultEnd).isLessThan(3 * 60_000L));
+  }
 }
