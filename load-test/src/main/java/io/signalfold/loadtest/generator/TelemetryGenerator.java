@@ -316,8 +316,36 @@ public final class TelemetryGenerator {
   static double loadFactor(Scenario.Traffic tr, long tMs) {
     double hour = Math.floorMod(tMs, DAY_MS) / 3_600_000.0;
     double daily = 1.0 - tr.dailyAmplitude() * (1 + Math.cos(2 * Math.PI * (hour - 14) / 24)) / 2;
-    int dow = (int) Math.floorMod(Math.floorDiv(tMs, DAY_MS) + 3, 7L); // 0 = Monday
-    return daily * (dow >= 5 ? tr.weekendFactor() : 1.0);
+    return daily * (1.0 - (1.0 - tr.weekendFactor()) * weekendWeight(tMs));
+  }
+
+  /** Hours over which traffic moves into and out of the weekend level (centred on midnight). */
+  static final double WEEKEND_RAMP_H = 12;
+
+  /**
+   * How much of the weekend factor applies at {@code tMs}: 1 on Saturday and Sunday, 0 on weekdays,
+   * with smooth 12 h transitions centred on Saturday and Monday 00:00 UTC. Real traffic does not
+   * step by the weekend factor in one minute at midnight; a step is a 30% level shift that a
+   * detector with less than a week of history cannot tell from an incident.
+   */
+  static double weekendWeight(long tMs) {
+    double h = Math.floorMod(tMs + 3 * DAY_MS, 7 * DAY_MS) / 3_600_000.0; // hours since Mon 00:00
+    double half = WEEKEND_RAMP_H / 2;
+    if (h < half) {
+      return 1 - smoothstep((h + half) / WEEKEND_RAMP_H);
+    } else if (h < 120 - half) {
+      return 0;
+    } else if (h < 120 + half) {
+      return smoothstep((h - (120 - half)) / WEEKEND_RAMP_H);
+    } else if (h < 168 - half) {
+      return 1;
+    }
+    return 1 - smoothstep((h - (168 - half)) / WEEKEND_RAMP_H);
+  }
+
+  private static double smoothstep(double x) {
+    double c = Math.max(0, Math.min(1, x));
+    return c * c * (3 - 2 * c);
   }
 
   /** Expected requests per second each instance serves at the daily peak (CPU model). */

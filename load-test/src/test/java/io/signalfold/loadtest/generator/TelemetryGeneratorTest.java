@@ -369,4 +369,22 @@ class TelemetryGeneratorTest {
         .average()
         .orElse(Double.NaN);
   }
+
+  /** The weekend level is reached through a smooth ramp, never a step at midnight. */
+  @Test
+  void weekendTrafficRampsInsteadOfSteppingAtMidnight() {
+    long saturday = java.time.Instant.parse("2026-03-07T00:00:00Z").toEpochMilli();
+    long monday = java.time.Instant.parse("2026-03-09T00:00:00Z").toEpochMilli();
+    assertThat(TelemetryGenerator.weekendWeight(saturday - 7 * 3_600_000L)).isZero();
+    assertThat(TelemetryGenerator.weekendWeight(saturday)).isCloseTo(0.5, within(1e-9));
+    assertThat(TelemetryGenerator.weekendWeight(saturday + 7 * 3_600_000L)).isEqualTo(1.0);
+    assertThat(TelemetryGenerator.weekendWeight(monday)).isCloseTo(0.5, within(1e-9));
+    assertThat(TelemetryGenerator.weekendWeight(monday + 7 * 3_600_000L)).isZero();
+    for (long t = saturday - 8 * 3_600_000L; t < monday + 8 * 3_600_000L; t += 60_000) {
+      double step =
+          Math.abs(
+              TelemetryGenerator.weekendWeight(t + 60_000) - TelemetryGenerator.weekendWeight(t));
+      assertThat(step).as("change per minute at %d", t).isLessThan(0.005);
+    }
+  }
 }
