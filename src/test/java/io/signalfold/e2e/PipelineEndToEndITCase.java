@@ -242,6 +242,35 @@ class PipelineEndToEndITCase {
     assertThat(outputs.get("anomalies.json")).hasSize(anomalies.size());
   }
 
+  /**
+   * The scenario's one incident, and nothing else: one candidate, opened within 2 minutes of the
+   * fault, with the payments 1.1.0 deploy ranked first, orders and gateway among the affected, and
+   * resolved after the clear. No candidate from the history or from the resolution switch at T0.
+   */
+  @Test
+  void oneCandidateRanksThePaymentsDeployFirstAndResolves() {
+    Map<String, JsonNode> latest = new HashMap<>();
+    for (JsonNode n : outputs.get("incident-candidates.json")) {
+      JsonNode c = n.path("data");
+      JsonNode seen = latest.get(c.path("id").asText());
+      if (seen == null || c.path("version").asLong() > seen.path("version").asLong()) {
+        latest.put(c.path("id").asText(), c);
+      }
+    }
+    assertThat(latest).as("candidates %s", latest.keySet()).hasSize(1);
+    JsonNode c = latest.values().iterator().next();
+    JsonNode top = c.path("hypotheses").path(0);
+    assertThat(top.path("kind").asText()).isEqualTo("DEPLOYMENT");
+    assertThat(top.path("entity").path("name").asText()).isEqualTo("payments");
+    assertThat(top.path("version").asText()).isEqualTo("1.1.0");
+    List<String> affected = new ArrayList<>();
+    c.path("affected").forEach(a -> affected.add(a.path("entity").path("name").asText()));
+    assertThat(affected).contains("payments", "orders", "gateway");
+    assertThat(c.path("openedAtMs").asLong() - at(Duration.ofMinutes(12))).isBetween(0L, 2 * MIN);
+    assertThat(c.path("status").asText()).isEqualTo("RESOLVED");
+    assertThat(c.path("resolvedAtMs").asLong()).isGreaterThan(at(Duration.ofMinutes(30)));
+  }
+
   @Test
   void everyJsonOutputIsACloudEvent() {
     for (Map.Entry<String, List<JsonNode>> e : outputs.entrySet()) {

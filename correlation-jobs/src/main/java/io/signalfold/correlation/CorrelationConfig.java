@@ -526,7 +526,9 @@ public final class CorrelationConfig implements Serializable {
     private long businessRetentionMs = 8 * 86_400_000L;
     private Set<String> externalOpenSeverities =
         new TreeSet<>(List.of("critical", "page", "high", "error", "major"));
-    private Set<String> sloOpenSeverities = new TreeSet<>(List.of("PAGE", "TICKET"));
+    // Tickets (1x over 3 d, budget consumed) describe a slow burn, often a standing base error
+    // rate above the budget: they join candidates as evidence but do not open one.
+    private Set<String> sloOpenSeverities = new TreeSet<>(List.of("PAGE"));
     private long outOfOrdernessMs = 5_000;
     private long idlenessMs = 30_000;
     private String externalAlertsTopic = "external-alerts";
@@ -703,6 +705,15 @@ public final class CorrelationConfig implements Serializable {
       return this;
     }
 
+    /** SLO burn-alert severities (PAGE, TICKET) that may open a candidate; others only join. */
+    public Builder sloOpenSeverities(java.util.Collection<String> severities) {
+      sloOpenSeverities = new TreeSet<>();
+      for (String s : severities) {
+        sloOpenSeverities.add(s.toUpperCase(Locale.ROOT));
+      }
+      return this;
+    }
+
     public Builder externalOpenSeverities(Set<String> severities) {
       externalOpenSeverities = new TreeSet<>();
       for (String s : severities) {
@@ -789,12 +800,7 @@ public final class CorrelationConfig implements Serializable {
         case "business.bucket" -> businessBucketMs = dur(key, v, false);
         case "business.retention" -> businessRetentionMs = dur(key, v, false);
         case "external.open-severities" -> externalOpenSeverities(new TreeSet<>(list(v)));
-        case "slo.open-severities" -> {
-          sloOpenSeverities = new TreeSet<>();
-          for (String s : list(v)) {
-            sloOpenSeverities.add(s.toUpperCase(Locale.ROOT));
-          }
-        }
+        case "slo.open-severities" -> sloOpenSeverities(list(v));
         case "inputs.out-of-orderness" -> outOfOrdernessMs = dur(key, v, true);
         case "inputs.idleness" -> idlenessMs = dur(key, v, false);
         case "inputs.external-alerts-topic" -> externalAlertsTopic = v;

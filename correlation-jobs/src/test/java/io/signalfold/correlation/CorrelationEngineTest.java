@@ -190,7 +190,13 @@ class CorrelationEngineTest {
 
     t.slo("slo-d-1", "d-latency", "d", SloAlertSeverity.TICKET, min(100), min(140));
     EngineDriver ticket = new EngineDriver(CONFIG).feed(t.sorted()).finish();
-    assertThat(latest(ticket.candidates))
+    assertThat(ticket.candidates)
+        .as("a ticket-level burn (slow burn, e.g. a base error rate above budget) opens nothing")
+        .isEmpty();
+    CorrelationConfig withTickets =
+        CONFIG.toBuilder().sloOpenSeverities(java.util.List.of("PAGE", "TICKET")).build();
+    EngineDriver ticketOpens = new EngineDriver(withTickets).feed(t.sorted()).finish();
+    assertThat(latest(ticketOpens.candidates))
         .singleElement()
         .satisfies(c -> assertThat(c.getSignalIds()).containsExactly("slo-d-1"));
   }

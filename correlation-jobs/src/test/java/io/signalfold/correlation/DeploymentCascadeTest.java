@@ -46,4 +46,35 @@ class DeploymentCascadeTest {
         .isLessThanOrEqualTo(120_000);
     System.out.println(CandidateAssert.describe(last));
   }
+
+  /**
+   * Routine INVESTIGATE blips (a CPU spike, a latency shift) that came and went in the quarter hour
+   * before the fault are pulled in as context, but they are not the incident's onset: the deploy
+   * made between them and the failure stays the top cause instead of being ruled out as "rolled out
+   * after onset".
+   */
+  @Test
+  void blipsThatRecoveredBeforeTheFaultDoNotMoveTheOnsetBeforeTheDeploy() {
+    Telemetry t = SyntheticIncidents.deployCascade(12);
+    t.anomaly("bot-service", "process.cpu.utilization")
+        .instance("bot-service-1")
+        .investigate()
+        .leading()
+        .onset(min(20))
+        .value(0.44, 0.35)
+        .recovers(min(21))
+        .add();
+    t.anomaly("gateway", "http.server.duration.p95")
+        .investigate()
+        .leading()
+        .onset(min(22))
+        .value(220, 150)
+        .recovers(min(29))
+        .add();
+    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
+    List<IncidentCandidate> all = latest(d.candidates);
+    assertThat(all).hasSize(1);
+    assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "botforge");
+    assertThat(all.get(0).getHypotheses().get(0).getVersion()).isEqualTo("2.4.1");
+  }
 }

@@ -443,8 +443,9 @@ public final class SeriesDetector {
             * (Z_CUSUM / Math.max(Z_CUSUM, zQuantile(Q_CUSUM)));
     double zsClip = Math.max(-CUSUM_CLIP, Math.min(CUSUM_CLIP, zs));
     double decay = Math.exp(-dt / tau(cfg.levelTauMs() * 4));
-    cusumUp = Math.max(0.0, cusumUp * decay + zsClip - cfg.cusumSlack());
-    cusumDown = Math.max(0.0, cusumDown * decay - zsClip - cfg.cusumSlack());
+    double cw = cusumWeight(t, dt);
+    cusumUp = Math.max(0.0, cusumUp * decay + cw * (zsClip - cfg.cusumSlack()));
+    cusumDown = Math.max(0.0, cusumDown * decay + cw * (-zsClip - cfg.cusumSlack()));
     double shiftSurprise = 0.0;
     int shiftDir = 0;
     if (cusumUp > cusumDown && sideFilter(1.0)) {
@@ -473,7 +474,14 @@ public final class SeriesDetector {
     remember(t, x, expected, lower, upper);
 
     // ---- episodes (before learning, so that acceptance uses the pre-shift model) ----
-    boolean inBandNow = Math.abs(zc) < cfg.recoverZ() && shiftSurprise < 2.0;
+    // Back in band: inside the fast band with no shift pending, or - for an open episode whose
+    // value has crossed back to the other side of the expectation - back at the slow baseline's
+    // level (the long-run normal): after a long fault the CUSUM's memory of it and a fast model
+    // that learned part of it (an expectation, and band, still raised) must not hold the episode
+    // open once the value is normal again.
+    boolean returned =
+        active[DEVIATION] && (r >= 0 ? 1 : -1) != dir[DEVIATION] && Math.abs(zs) < cfg.recoverZ();
+    boolean inBandNow = (Math.abs(zc) < cfg.recoverZ() && shiftSurprise < 2.0) || returned;
     deviationEpisode(
         t, x, expected, lower, upper, score, direction, r, pointSurprise, inBandNow, out);
 
@@ -518,6 +526,20 @@ public final class SeriesDetector {
     rangeMin = Math.min(rangeMin, x);
     rangeMax = Math.max(rangeMax, x);
     return surprise;
+  }
+
+  /**
+   * Weight of one point's CUSUM increment: evidence per unit of time, not per point. Slow residuals
+   * are autocorrelated, so points denser than the series' long-run average cadence (a history at 1
+   * m followed by live data at 10 s) carry no more evidence per minute and must not make the
+   * statistic climb faster. 1 at a steady cadence (NAB, 30 s RED series).
+   */
+  private double cusumWeight(long t, double dt) {
+    if (points < 2) {
+      return 1.0;
+    }
+    double cadence = (t - firstMs) / (double) points;
+    return cadence > 0 ? Math.min(1.0, dt / cadence) : 1.0;
   }
 
   /**

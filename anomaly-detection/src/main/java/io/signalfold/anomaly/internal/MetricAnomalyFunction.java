@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * Metric series: slot 0 is the gauge value, the per-second rate of a sum (its delta when the
- * interval is unknown; Poisson noise for monotonic counters such as restarts), or the mean of a
- * histogram/summary; slot 1 is the p95 of a histogram (explicit or exponential buckets) or a
- * summary's reported 0.95 (else highest) quantile.
+ * interval is unknown; Poisson noise over the interval's seconds for monotonic counters such as
+ * requests, failures and restarts), or the mean of a histogram/summary; slot 1 is the p95 of a
+ * histogram (explicit or exponential buckets) or a summary's reported 0.95 (else highest) quantile.
  */
 public final class MetricAnomalyFunction extends SeriesAnomalyFunction<MetricPoint> {
 
@@ -54,6 +54,18 @@ public final class MetricAnomalyFunction extends SeriesAnomalyFunction<MetricPoi
   @Override
   protected SeriesSpec.NoiseModel noiseOf(int slot) {
     return SeriesSpec.NoiseModel.CONTINUOUS;
+  }
+
+  /**
+   * The per-second rate of a sum counts events (requests, failures, restarts): Poisson noise over
+   * the interval's seconds, so 2 failures in 10 s against 1.1 expected is not news although the
+   * spread was learned at 1 m, where the same relative noise is sqrt(6) times smaller.
+   */
+  @Override
+  protected SeriesSpec.NoiseModel noiseOf(int slot, String signal) {
+    return slot == 0 && signal.endsWith(".rate")
+        ? SeriesSpec.NoiseModel.POISSON
+        : SeriesSpec.NoiseModel.CONTINUOUS;
   }
 
   @Override
@@ -102,6 +114,14 @@ public final class MetricAnomalyFunction extends SeriesAnomalyFunction<MetricPoi
 
   @Override
   protected double trialsOf(int slot, MetricPoint m) {
+    if (slot == 0 && m.getType() == MetricType.SUM) {
+      // exposure seconds behind the rate of a monotonic counter (0 = unknown: no count bound)
+      Long start = m.getStartTimestampMs();
+      if (!m.getMonotonic() || m.getRate() == null || start == null) {
+        return 0.0;
+      }
+      return Math.max(0.0, (m.getTimestampMs() - start) / 1000.0);
+    }
     HistogramValue h = m.getHistogram();
     return h != null && distribution(m) ? h.getCount() : 0.0;
   }

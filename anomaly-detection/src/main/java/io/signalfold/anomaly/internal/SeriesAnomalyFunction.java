@@ -86,6 +86,14 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
 
   protected abstract SeriesSpec.NoiseModel noiseOf(int slot);
 
+  /**
+   * Noise model of a slot given the signal it publishes (a metric slot is a gauge or a counter rate
+   * depending on the record); defaults to {@link #noiseOf(int)}.
+   */
+  protected SeriesSpec.NoiseModel noiseOf(int slot, String signal) {
+    return noiseOf(slot);
+  }
+
   /** Value of a slot (NaN to skip this slot for this record). */
   protected abstract double valueOf(int slot, T record);
 
@@ -139,7 +147,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       if (Double.isNaN(v)) {
         continue;
       }
-      SeriesSpec spec = catalog.specOf(signal, noiseOf(s));
+      SeriesSpec spec = catalog.specOf(signal, noiseOf(s, signal));
       SeriesDetector d = detectors[s];
       d.reconfigure(catalog.detectorFor(spec.signalClass()), spec);
       if (!present[s]) {
@@ -196,7 +204,8 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
         if (present[s] && missingDataApplies() && s == missingDataSlot()) {
           String signal = signalName(id, s);
           d.reconfigure(
-              catalog.detectorFor(catalog.classOf(signal)), catalog.specOf(signal, noiseOf(s)));
+              catalog.detectorFor(catalog.classOf(signal)),
+              catalog.specOf(signal, noiseOf(s, signal)));
           emitter.slot(s, signal, d);
           d.checkSilence(now, emitter);
         }

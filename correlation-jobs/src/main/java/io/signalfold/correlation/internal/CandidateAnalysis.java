@@ -85,6 +85,15 @@ public final class CandidateAnalysis {
 
   private final CorrelationConfig config;
 
+  /** A non-opening member whose episode ended before {@code t} (recovered, or last heard). */
+  static boolean endedBefore(SignalState s, long t) {
+    if (s.opener || s.active || t == Long.MAX_VALUE) {
+      return false;
+    }
+    long end = s.recoveredMs > 0 ? s.recoveredMs : s.lastSeenMs;
+    return end < t;
+  }
+
   public CandidateAnalysis(
       CorrelationConfig config, List<SignalState> members, Topology topology, long fallbackTime) {
     this.config = config;
@@ -94,7 +103,18 @@ public final class CandidateAnalysis {
     long onset = Long.MAX_VALUE;
     long lead = Long.MAX_VALUE;
     long lag = Long.MAX_VALUE;
+    long firstOpener = Long.MAX_VALUE;
     for (SignalState s : sorted) {
+      if (s.opener) {
+        firstOpener = Math.min(firstOpener, s.onsetMs);
+      }
+    }
+    for (SignalState s : sorted) {
+      if (endedBefore(s, firstOpener)) {
+        // a supporting blip that was over before the first opening signal is context, not the
+        // incident's onset (it would rule out a deploy made between the blip and the failure)
+        continue;
+      }
       onset = Math.min(onset, s.onsetMs);
       if (s.leading && s.category != SignalCategory.TOPOLOGY.ordinal()) {
         lead = Math.min(lead, s.onsetMs);

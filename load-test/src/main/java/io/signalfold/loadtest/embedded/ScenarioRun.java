@@ -366,6 +366,7 @@ public final class ScenarioRun {
     if (options.outDir() != null) {
       conf.put("reports.dir", options.outDir().toAbsolutePath().toString());
     }
+    impactAttributes(scenario, conf);
     conf.putAll(options.overrides());
     return conf;
   }
@@ -447,5 +448,29 @@ public final class ScenarioRun {
         out.println(line.get());
       }
     }
+  }
+
+  /**
+   * The impact attributes the scenario's expectations name (e.g. {@code robot.id}): counted by
+   * ingest (besides its defaults) and reported by correlation as distinct counts among failing
+   * requests. Without this the correlation stage counts nothing ({@code impact.attributes} is empty
+   * by default), so no candidate could report the count the scenario expects.
+   */
+  static void impactAttributes(Scenario scenario, Map<String, String> conf) {
+    java.util.Set<String> impact = new java.util.TreeSet<>();
+    for (Scenario.ExpectedIncident e : scenario.expectedIncidents()) {
+      if (e.impactAttribute() != null) {
+        impact.add(e.impactAttribute());
+      }
+    }
+    if (impact.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> ingest =
+        new java.util.LinkedHashSet<>(
+            io.signalfold.ingest.IngestConfig.defaults().impactAttributes());
+    ingest.addAll(impact);
+    conf.put("ingest.impact-attributes", String.join(",", ingest));
+    conf.put("correlation.impact.attributes", String.join(",", impact));
   }
 }

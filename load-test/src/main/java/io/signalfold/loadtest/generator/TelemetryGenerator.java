@@ -222,6 +222,9 @@ public final class TelemetryGenerator {
       e.carryOk = 0;
       e.carryErr = 0;
       e.carryOrphan = 0;
+      e.bandOk = 0;
+      e.bandErr = 0;
+      e.bandOrphan = 0;
     }
     computePeaks();
   }
@@ -313,8 +316,36 @@ public final class TelemetryGenerator {
   static double loadFactor(Scenario.Traffic tr, long tMs) {
     double hour = Math.floorMod(tMs, DAY_MS) / 3_600_000.0;
     double daily = 1.0 - tr.dailyAmplitude() * (1 + Math.cos(2 * Math.PI * (hour - 14) / 24)) / 2;
-    int dow = (int) Math.floorMod(Math.floorDiv(tMs, DAY_MS) + 3, 7L); // 0 = Monday
-    return daily * (dow >= 5 ? tr.weekendFactor() : 1.0);
+    return daily * (1.0 - (1.0 - tr.weekendFactor()) * weekendWeight(tMs));
+  }
+
+  /** Hours over which traffic moves into and out of the weekend level (centred on midnight). */
+  static final double WEEKEND_RAMP_H = 12;
+
+  /**
+   * How much of the weekend factor applies at {@code tMs}: 1 on Saturday and Sunday, 0 on weekdays,
+   * with smooth 12 h transitions centred on Saturday and Monday 00:00 UTC. Real traffic does not
+   * step by the weekend factor in one minute at midnight; a step is a 30% level shift that a
+   * detector with less than a week of history cannot tell from an incident.
+   */
+  static double weekendWeight(long tMs) {
+    double h = Math.floorMod(tMs + 3 * DAY_MS, 7 * DAY_MS) / 3_600_000.0; // hours since Mon 00:00
+    double half = WEEKEND_RAMP_H / 2;
+    if (h < half) {
+      return 1 - smoothstep((h + half) / WEEKEND_RAMP_H);
+    } else if (h < 120 - half) {
+      return 0;
+    } else if (h < 120 + half) {
+      return smoothstep((h - (120 - half)) / WEEKEND_RAMP_H);
+    } else if (h < 168 - half) {
+      return 1;
+    }
+    return 1 - smoothstep((h - (168 - half)) / WEEKEND_RAMP_H);
+  }
+
+  private static double smoothstep(double x) {
+    double c = Math.max(0, Math.min(1, x));
+    return c * c * (3 - 2 * c);
   }
 
   /** Expected requests per second each instance serves at the daily peak (CPU model). */
@@ -411,18 +442,22 @@ public final class TelemetryGenerator {
       s.okSlots.clear();
       s.errSlots.clear();
     }
-    // at least one span per ingest interval (30 s) and stratum, so 30 s RED windows stay exact
-    int perWindow = (int) Math.max(1, Math.ceil((tEnd - t) / 30_000.0));
-    int kOk = Math.max(afterT0 ? 2 : 1, perWindow);
+    // One sampled success span per stratum and 30 s band (the ingest RED interval) at every
+    // export interval: sampling density, and so the bias of a p95 computed from few samples, does
+    // not change when the interval shrinks at T0. Intervals shorter than a band accumulate their
+    // counts and emit them in the interval that closes the band, so 30 s RED windows stay exact.
+    int perWindow = (int) Math.max(1, Math.ceil((tEnd - t) / (double) BAND_MS));
+    boolean closesBand = tEnd - t >= BAND_MS || Math.floorMod(tEnd, BAND_MS) == 0;
+    int kOk = perWindow;
     int kErr = Math.max(afterT0 ? 3 : 1, perWindow);
     for (Svc s : svcs) {
-      serverSpans(s, t, tEnd, kOk, kErr);
-      dependencySpans(s, t, tEnd, kOk, kErr);
+      serverSpans(s, t, tEnd, kOk, kErr, closesBand);
+      dependencySpans(s, t, tEnd, kOk, kErr, closesBand);
     }
     // 4. metrics and logs
     for (Svc s : svcs) {
       emitMetrics(w, s, tEnd, stepS);
-      collectLogs(s, t, tEnd, afterT0);
+      collectLogs(s, t, tEnd);
     }
     emitSpansAndLogs(w, t, tEnd);
   }
@@ -689,7 +724,7 @@ public final class TelemetryGenerator {
     long durNanos;
   }
 
-  private void serverSpans(Svc s, long t, long tEnd, int kOk, int kErr) {
+  private void serverSpans(Svc s, long t, long tEnd, int kOk, int kErr, boolean closesBand) {
     for (int i = 0; i < s.alive; i++) {
       Inst in = s.insts.get(i);
       for (int o = 0; o < s.ops.length; o++) {
@@ -703,8 +738,14 @@ public final class TelemetryGenerator {
         in.carryErr[o] -= err;
         in.errorsThisInterval += err;
         in.okThisInterval += ok;
-        emitServerSlots(s, in, o, ok, Math.min(kOk, ok), false, t, tEnd);
-        emitServerSlots(s, in, o, err, Math.min(kErr, err), true, t, tEnd);
+        ok = in.bandOk[o] += ok;
+        err = in.bandErr[o] += err;
+        if (closesBand) {
+          in.bandOk[o] = 0;
+          in.bandErr[o] = 0;
+          emitServerSlots(s, in, o, ok, Math.min(kOk, ok), false, t, tEnd);
+          emitServerSlots(s, in, o, err, Math.min(kErr, err), true, t, tEnd);
+        }
       }
     }
   }
@@ -833,7 +874,7 @@ public final class TelemetryGenerator {
   }
 
   /** Client spans to dependencies, and to services that did not serve the call. */
-  private void dependencySpans(Svc s, long t, long tEnd, int kOk, int kErr) {
+  private void dependencySpans(Svc s, long t, long tEnd, int kOk, int kErr, boolean closesBand) {
     for (Edge e : s.out) {
       double calls = s.served * e.ratio;
       if (e.to == null) {
@@ -844,13 +885,23 @@ public final class TelemetryGenerator {
         long err = (long) e.carryErr;
         e.carryOk -= ok;
         e.carryErr -= err;
-        orphanClients(s, e, ok, Math.min(kOk, ok), false);
-        orphanClients(s, e, err, Math.min(kErr, err), true);
+        ok = e.bandOk += ok;
+        err = e.bandErr += err;
+        if (closesBand) {
+          e.bandOk = 0;
+          e.bandErr = 0;
+          orphanClients(s, e, ok, Math.min(kOk, ok), false);
+          orphanClients(s, e, err, Math.min(kErr, err), true);
+        }
       } else {
         e.carryOrphan += calls * (1 - e.servedFrac);
         long n = (long) e.carryOrphan;
         e.carryOrphan -= n;
-        orphanClients(s, e, n, Math.min(kErr, n), true);
+        n = e.bandOrphan += n;
+        if (closesBand) {
+          e.bandOrphan = 0;
+          orphanClients(s, e, n, Math.min(kErr, n), true);
+        }
       }
     }
   }
@@ -1193,7 +1244,7 @@ public final class TelemetryGenerator {
 
   // ============================================================================ logs
 
-  private void collectLogs(Svc s, long t, long tEnd, boolean afterT0) {
+  private void collectLogs(Svc s, long t, long tEnd) {
     for (Inst in : s.insts) {
       in.logRecords.clear();
     }
@@ -1202,7 +1253,9 @@ public final class TelemetryGenerator {
     for (int i = 0; i < s.alive; i++) {
       Inst in = s.insts.get(i);
       List<LogRecord> sl = in.logRecords;
-      int routine = 1 + rng.nextInt(afterT0 ? 4 : 2);
+      // routine lines are a per-second rate (not a count per export interval), so their rate
+      // does not jump when the export interval shrinks at T0
+      int routine = (int) Math.floor(ROUTINE_LOGS_PER_S * stepS + rng.nextDouble());
       for (int r = 0; r < routine; r++) {
         String tpl = ROUTINE_LOGS[rng.nextInt(ROUTINE_LOGS.length)];
         String body = String.format(java.util.Locale.ROOT, tpl, 3 + rng.nextInt(400));
@@ -1217,7 +1270,7 @@ public final class TelemetryGenerator {
       // metrics)
       double failures = in.served * in.err[0];
       in.carryErrLogs += failures * 0.2;
-      int cap = afterT0 ? 20 : 3;
+      int cap = (int) Math.ceil(MAX_ERROR_LOGS_PER_S * stepS);
       int nErr = (int) Math.min(cap, in.carryErrLogs);
       in.carryErrLogs = Math.min(in.carryErrLogs - (int) in.carryErrLogs, 1);
       for (int r = 0; r < nErr; r++) {
@@ -1234,7 +1287,7 @@ public final class TelemetryGenerator {
       }
       if (in.logPatternMessage != null) {
         in.carryPattern += in.logPatternPerS * stepS;
-        int n = (int) Math.min(afterT0 ? 60 : 10, in.carryPattern);
+        int n = (int) Math.min(Math.ceil(MAX_PATTERN_LOGS_PER_S * stepS), in.carryPattern);
         in.carryPattern -= (int) in.carryPattern;
         for (int r = 0; r < n; r++) {
           sl.add(
@@ -1248,6 +1301,15 @@ public final class TelemetryGenerator {
       logs += sl.size();
     }
   }
+
+  /** Routine INFO lines per instance and second (1.5 a minute). */
+  static final double ROUTINE_LOGS_PER_S = 0.025;
+
+  /** ERROR lines from failures, per instance and second at most. */
+  static final double MAX_ERROR_LOGS_PER_S = 2.0;
+
+  /** Lines of a log_pattern fault, per instance and second at most. */
+  static final double MAX_PATTERN_LOGS_PER_S = 6.0;
 
   private static final String STACK =
       "\n\tat io.signalfold.app.RequestHandler.handle(RequestHandler.java:88)"
@@ -1378,6 +1440,9 @@ public final class TelemetryGenerator {
     double carryOk;
     double carryErr;
     double carryOrphan;
+    long bandOk;
+    long bandErr;
+    long bandOrphan;
 
     Edge(Svc from, @Nullable Svc to, @Nullable Scenario.Dependency dep, double ratio) {
       this.from = from;
@@ -1544,6 +1609,8 @@ public final class TelemetryGenerator {
     final double[] lat;
     final double[] carryOk;
     final double[] carryErr;
+    final long[] bandOk;
+    final long[] bandErr;
     final double[] containerHeap;
     final long[] containerRestartsNow;
     final double[] counters = new double[3];
@@ -1583,6 +1650,8 @@ public final class TelemetryGenerator {
       lat = new double[ops];
       carryOk = new double[ops];
       carryErr = new double[ops];
+      bandOk = new long[ops];
+      bandErr = new long[ops];
       int nc = Math.max(1, svc.cfg.containers().size());
       containerHeap = new double[nc];
       containerRestartsNow = new long[nc];

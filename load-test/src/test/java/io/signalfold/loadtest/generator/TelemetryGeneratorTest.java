@@ -314,4 +314,77 @@ class TelemetryGeneratorTest {
                     && l.body().startsWith("timeout acquiring connection"))
         .hasSizeGreaterThan(1000);
   }
+
+  /** Routine log lines and CPU do not change with the export interval (1 m history, 10 s live). */
+  @Test
+  void routineLogRateAndCpuDoNotJumpAtTheResolutionSwitch() throws Exception {
+    Scenario s = small().withHistory(Duration.ofHours(3));
+    Decoded d = Decoded.of(s);
+    long t0 = s.t0().toEpochMilli();
+    long window = 10 * 60_000L; // before the deploy and the fault (10 m after T0)
+    double instances = 6;
+    double before =
+        d.logs.stream()
+                .filter(
+                    l -> l.severity() == 9 && l.timeMs() >= t0 - 3 * 3_600_000L && l.timeMs() < t0)
+                .count()
+            / (instances * 3 * 3600.0);
+    double after =
+        d.logs.stream()
+                .filter(l -> l.severity() == 9 && l.timeMs() >= t0 && l.timeMs() < t0 + window)
+                .count()
+            / (instances * window / 1000.0);
+    assertThat(before).isCloseTo(TelemetryGenerator.ROUTINE_LOGS_PER_S, within(0.005));
+    assertThat(after).isCloseTo(TelemetryGenerator.ROUTINE_LOGS_PER_S, within(0.01));
+    // sampled SERVER spans per stratum and 30 s band: the same before and after T0
+    for (long from : new long[] {t0 - window, t0}) {
+      long spansOk =
+          d.spans.stream()
+              .filter(
+                  r ->
+                      r.instance().equals("gateway-0")
+                          && r.span().getName().equals("GET /items")
+                          && r.span().getKind()
+                              == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER
+                          && !r.span().hasStatus()
+                          && r.span().getStartTimeUnixNano() / 1_000_000L >= from
+                          && r.span().getStartTimeUnixNano() / 1_000_000L < from + window)
+              .count();
+      assertThat(spansOk).as("from %d", from).isEqualTo(window / 30_000L);
+    }
+    double cpuBefore = mean(d, "process.cpu.utilization", "gateway-0", t0 - window, t0);
+    double cpuAfter = mean(d, "process.cpu.utilization", "gateway-0", t0, t0 + window);
+    assertThat(cpuAfter).isCloseTo(cpuBefore, within(0.05));
+  }
+
+  private static double mean(Decoded d, String metric, String instance, long from, long to) {
+    return d.points.stream()
+        .filter(
+            p ->
+                p.metric().equals(metric)
+                    && instance.equals(p.instance())
+                    && p.timeMs() >= from
+                    && p.timeMs() < to)
+        .mapToDouble(Decoded.PointRow::value)
+        .average()
+        .orElse(Double.NaN);
+  }
+
+  /** The weekend level is reached through a smooth ramp, never a step at midnight. */
+  @Test
+  void weekendTrafficRampsInsteadOfSteppingAtMidnight() {
+    long saturday = java.time.Instant.parse("2026-03-07T00:00:00Z").toEpochMilli();
+    long monday = java.time.Instant.parse("2026-03-09T00:00:00Z").toEpochMilli();
+    assertThat(TelemetryGenerator.weekendWeight(saturday - 7 * 3_600_000L)).isZero();
+    assertThat(TelemetryGenerator.weekendWeight(saturday)).isCloseTo(0.5, within(1e-9));
+    assertThat(TelemetryGenerator.weekendWeight(saturday + 7 * 3_600_000L)).isEqualTo(1.0);
+    assertThat(TelemetryGenerator.weekendWeight(monday)).isCloseTo(0.5, within(1e-9));
+    assertThat(TelemetryGenerator.weekendWeight(monday + 7 * 3_600_000L)).isZero();
+    for (long t = saturday - 8 * 3_600_000L; t < monday + 8 * 3_600_000L; t += 60_000) {
+      double step =
+          Math.abs(
+              TelemetryGenerator.weekendWeight(t + 60_000) - TelemetryGenerator.weekendWeight(t));
+      assertThat(step).as("change per minute at %d", t).isLessThan(0.005);
+    }
+  }
 }
