@@ -260,7 +260,14 @@ class PipelineEndToEndITCase {
     assertThat(latest).as("candidates %s", latest.keySet()).hasSize(1);
     JsonNode c = latest.values().iterator().next();
     JsonNode top = c.path("hypotheses").path(0);
-    assertThat(top.path("kind").asText()).isEqualTo("DEPLOYMENT");
+    List<String> ranked = new ArrayList<>();
+    c.path("hypotheses").forEach(h -> ranked.add(h.path("description").asText()));
+    c.path("ruledOut")
+        .forEach(
+            r ->
+                ranked.add(
+                    "ruled out: " + r.path("what").asText() + ": " + r.path("reason").asText()));
+    assertThat(top.path("kind").asText()).as("hypotheses %s", ranked).isEqualTo("DEPLOYMENT");
     assertThat(top.path("entity").path("name").asText()).isEqualTo("payments");
     assertThat(top.path("version").asText()).isEqualTo("1.1.0");
     List<String> affected = new ArrayList<>();

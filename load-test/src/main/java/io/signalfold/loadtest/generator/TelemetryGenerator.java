@@ -501,7 +501,12 @@ public final class TelemetryGenerator {
         BASE_HEAP
             + 0.05 * Math.sin(2 * Math.PI * Math.floorMod(mid, 3_600_000L) / 3_600_000.0)
             + 0.01 * rng.nextDouble();
-    in.disk = 0.30 + 0.04 * (in.index % 3) + 0.00002 * ((mid / 60_000) % 1000);
+    // Temporary files follow the daily load; no sawtooth (a drop every 1000 min looked like a fault
+    // to a seasonal model that had not yet seen it repeat).
+    in.disk =
+        0.30
+            + 0.04 * (in.index % 3)
+            + 0.01 * (1 - Math.cos(2 * Math.PI * Math.floorMod(mid, DAY_MS) / DAY_MS));
     java.util.Arrays.fill(in.containerHeap, BASE_HEAP);
     in.faultMessage = null;
     in.whereFault = null;
