@@ -67,6 +67,10 @@ public final class OutputTail implements AutoCloseable {
     this.onCandidate = onCandidate;
     if (dir != null) {
       Files.createDirectories(dir);
+      // One file per topic even when a topic stays empty (no dead letters is an answer too).
+      for (String t : jsonTopics) {
+        writers.put(t, Files.newBufferedWriter(dir.resolve(t.replace(".json", "") + ".jsonl")));
+      }
     }
     List<TopicPartition> parts = new ArrayList<>();
     List<String> all = new ArrayList<>(jsonTopics);
