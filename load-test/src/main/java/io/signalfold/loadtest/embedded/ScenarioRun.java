@@ -285,6 +285,7 @@ public final class ScenarioRun {
                         try {
                           long written = endOffsetSum(bootstrap, INPUT_TOPICS);
                           while (committedSum(bootstrap, GROUP) < written) {
+                            failIfEnded(job);
                             Thread.sleep(500);
                           }
                         } catch (InterruptedException e) {
@@ -323,6 +324,7 @@ public final class ScenarioRun {
       // Wait until the source has committed (on a checkpoint) everything, then stop gracefully.
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
       while (committedSum(bootstrap, GROUP) < inputRecords && System.nanoTime() < deadline) {
+        failIfEnded(job);
         Thread.sleep(500);
       }
       Thread.sleep(2 * options.checkpointInterval().toMillis());
@@ -351,6 +353,15 @@ public final class ScenarioRun {
     }
   }
 
+  /** An unbounded job that stopped on its own failed: say why instead of waiting for it. */
+  private static void failIfEnded(JobClient job) throws Exception {
+    CompletableFuture<?> result = job.getJobExecutionResult();
+    if (result.isDone()) {
+      result.get(); // rethrows the job's failure
+      throw new IllegalStateException("the job finished before the scenario was played through");
+    }
+  }
+
   private static Map<String, String> jobSettings(
       Scenario scenario, Options options, String bootstrap) throws java.io.IOException {
     Map<String, String> conf = new LinkedHashMap<>();
@@ -363,6 +374,9 @@ public final class ScenarioRun {
     conf.put("restart.strategy", "none");
     Path tmp = Files.createTempDirectory("sf");
     conf.put("flink.io.tmp.dirs", tmp.toString());
+    // Checkpoints to files: the MiniCluster's default (JobManager memory) refuses any operator
+    // state over 5 MB, which a heap backend's RED windows exceed within hours of telemetry.
+    conf.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
     if (options.outDir() != null) {
       conf.put("reports.dir", options.outDir().toAbsolutePath().toString());
     }
