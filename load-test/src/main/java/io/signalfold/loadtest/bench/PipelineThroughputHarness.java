@@ -172,7 +172,10 @@ public final class PipelineThroughputHarness {
             conf.put("state.backend", backend);
             conf.put("restart.strategy", "none");
             conf.put("output.transactional-id-prefix", "bench-" + tag);
-            conf.put("flink.io.tmp.dirs", Files.createTempDirectory("sf-bench").toString());
+            Path tmpDir = Files.createTempDirectory("sf-bench");
+            conf.put("flink.io.tmp.dirs", tmpDir.toString());
+            // file checkpoints: memory checkpoint storage refuses operator state over 5 MB
+            conf.put("checkpoint.dir", tmpDir.resolve("checkpoints").toUri().toString());
             conf.putAll(overrides);
             PipelineConfig cfg = PipelineConfig.fromMap(conf);
             StreamExecutionEnvironment env = SignalfoldJob.createEnvironment(cfg);
