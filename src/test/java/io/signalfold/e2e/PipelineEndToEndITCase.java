@@ -72,13 +72,7 @@ class PipelineEndToEndITCase {
     scenario = Scenario.load(Path.of("resources", "e2e-payments-deploy.yaml"));
     broker = EmbeddedKafkaBroker.start();
     String bootstrap = broker.bootstrapServers();
-    broker.createTopics(1, ScenarioRun.INPUT_TOPICS);
-    List<String> out = new ArrayList<>();
-    for (String t : ScenarioRun.OUTPUT_TOPICS) {
-      out.add(t);
-      out.add(t + ".json");
-    }
-    broker.createTopics(1, out);
+    ScenarioRun.createTopics(broker, 1);
 
     try (KafkaTelemetryWriter w = KafkaTelemetryWriter.create(bootstrap, new Properties())) {
       TelemetryGenerator.create(scenario).generate(w);
@@ -124,7 +118,7 @@ class PipelineEndToEndITCase {
     o.anomalies().sinkTo(Collected.into("anomalies")).name("e2e-anomalies");
     env.execute("e2e");
 
-    outputs = readJsonTopics(bootstrap, out);
+    outputs = readJsonTopics(bootstrap, ScenarioRun.JSON_OUTPUT_TOPICS);
   }
 
   @AfterAll
@@ -349,10 +343,8 @@ class PipelineEndToEndITCase {
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String t : topics) {
-        if (t.endsWith(".json")) {
-          parts.add(new TopicPartition(t, 0));
-          out.put(t, new ArrayList<>());
-        }
+        parts.add(new TopicPartition(t, 0));
+        out.put(t, new ArrayList<>());
       }
       c.assign(parts);
       c.seekToBeginning(parts);

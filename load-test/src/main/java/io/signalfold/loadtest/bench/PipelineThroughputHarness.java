@@ -4,8 +4,6 @@ import io.signalfold.ingest.IngestOutputs;
 import io.signalfold.ingest.IngestSources;
 import io.signalfold.ingest.IngestStage;
 import io.signalfold.job.PipelineConfig;
-import io.signalfold.job.PipelineInputs;
-import io.signalfold.job.PipelineOutputs;
 import io.signalfold.job.SignalfoldJob;
 import io.signalfold.job.SignalfoldPipeline;
 import io.signalfold.loadtest.embedded.EmbeddedKafkaBroker;
@@ -14,7 +12,6 @@ import io.signalfold.loadtest.generator.KafkaTelemetryWriter;
 import io.signalfold.loadtest.generator.Scenario;
 import io.signalfold.loadtest.generator.ScenarioDurations;
 import io.signalfold.loadtest.generator.TelemetryGenerator;
-import io.signalfold.slo.SloDefinition;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,13 +120,7 @@ public final class PipelineThroughputHarness {
 
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       String bootstrap = broker.bootstrapServers();
-      broker.createTopics(partitions, ScenarioRun.INPUT_TOPICS);
-      List<String> outputs = new ArrayList<>();
-      for (String t : ScenarioRun.OUTPUT_TOPICS) {
-        outputs.add(t);
-        outputs.add(t + ".json");
-      }
-      broker.createTopics(1, outputs);
+      ScenarioRun.createTopics(broker, partitions);
 
       long genStart = System.nanoTime();
       TelemetryGenerator.Stats gen;
@@ -189,14 +180,7 @@ public final class PipelineThroughputHarness {
               discard(signals.changeEvents(), "change events");
               discard(signals.deadLetters(), "dead letters");
             } else if (mode.equals("full")) {
-              List<SloDefinition> slos = new ArrayList<>(cfg.loadSloDefinitions());
-              for (Map<String, Object> entry : scenario.slos()) {
-                slos.add(SloDefinition.fromScenario(entry));
-              }
-              PipelineOutputs o =
-                  SignalfoldPipeline.build(
-                      env, PipelineInputs.builder(sources).sloDefinitions(slos).build(), cfg);
-              SignalfoldPipeline.attachSinks(o, cfg);
+              ScenarioRun.wireJob(env, sources, scenario, cfg);
             } else {
               throw new IllegalArgumentException("unknown mode " + mode + " (ingest, full)");
             }

@@ -51,6 +51,10 @@ public final class ScenarioRun {
   public static final List<String> OUTPUT_TOPICS =
       List.of("incident-candidates", "anomalies", "slo-alerts", "slo-status", "dead-letters");
 
+  /** The JSON (CloudEvents) twins of the output topics. */
+  public static final List<String> JSON_OUTPUT_TOPICS =
+      OUTPUT_TOPICS.stream().map(t -> t + ".json").toList();
+
   private static final String GROUP = "signalfold";
 
   /** How to run. */
@@ -107,13 +111,7 @@ public final class ScenarioRun {
       Consumer<IncidentCandidate> onCandidate)
       throws Exception {
     String bootstrap = broker.bootstrapServers();
-    List<String> outputs = new ArrayList<>();
-    for (String t : OUTPUT_TOPICS) {
-      outputs.add(t);
-      outputs.add(t + ".json");
-    }
-    broker.createTopics(1, INPUT_TOPICS);
-    broker.createTopics(1, outputs);
+    createTopics(broker, 1);
 
     // 1. The telemetry, as fast as the machine allows.
     long genStart = System.nanoTime();
@@ -157,10 +155,7 @@ public final class ScenarioRun {
     PipelineConfig cfg = PipelineConfig.fromMap(conf);
     StreamExecutionEnvironment env = buildJob(scenario, cfg);
 
-    List<String> jsonTopics = new ArrayList<>();
-    for (String t : OUTPUT_TOPICS) {
-      jsonTopics.add(t + ".json");
-    }
+    List<String> jsonTopics = JSON_OUTPUT_TOPICS;
     Map<String, Long> counts = new HashMap<>();
     List<IncidentCandidate> candidates;
     long pipeStart = System.nanoTime();
@@ -222,15 +217,8 @@ public final class ScenarioRun {
       Consumer<IncidentCandidate> onCandidate)
       throws Exception {
     String bootstrap = broker.bootstrapServers();
-    List<String> outputs = new ArrayList<>();
-    List<String> jsonTopics = new ArrayList<>();
-    for (String t : OUTPUT_TOPICS) {
-      outputs.add(t);
-      outputs.add(t + ".json");
-      jsonTopics.add(t + ".json");
-    }
-    broker.createTopics(1, INPUT_TOPICS);
-    broker.createTopics(1, outputs);
+    createTopics(broker, 1);
+    List<String> jsonTopics = JSON_OUTPUT_TOPICS;
     Map<String, String> conf = jobSettings(scenario, options, bootstrap);
     conf.put("source.bounded", "false");
     conf.put("kafka.starting-offsets", "earliest");
@@ -389,19 +377,37 @@ public final class ScenarioRun {
   private static StreamExecutionEnvironment buildJob(Scenario scenario, PipelineConfig cfg)
       throws java.io.IOException {
     StreamExecutionEnvironment env = SignalfoldJob.createEnvironment(cfg);
+    wireJob(env, IngestSources.fromKafka(env, cfg.telemetrySources()), scenario, cfg);
+    return env;
+  }
+
+  /**
+   * The production job graph on {@code sources}, with the configured SLO definitions plus the
+   * scenario's {@code slos} entries, and the production sinks attached.
+   */
+  public static PipelineOutputs wireJob(
+      StreamExecutionEnvironment env, IngestSources sources, Scenario scenario, PipelineConfig cfg)
+      throws java.io.IOException {
     List<SloDefinition> slos = new ArrayList<>(cfg.loadSloDefinitions());
     for (Map<String, Object> entry : scenario.slos()) {
       slos.add(SloDefinition.fromScenario(entry));
     }
     PipelineOutputs out =
         SignalfoldPipeline.build(
-            env,
-            PipelineInputs.builder(IngestSources.fromKafka(env, cfg.telemetrySources()))
-                .sloDefinitions(slos)
-                .build(),
-            cfg);
+            env, PipelineInputs.builder(sources).sloDefinitions(slos).build(), cfg);
     SignalfoldPipeline.attachSinks(out, cfg);
-    return env;
+    return out;
+  }
+
+  /**
+   * The input topics (with {@code inputPartitions} each) and the output topics with their twins.
+   */
+  public static void createTopics(EmbeddedKafkaBroker broker, int inputPartitions)
+      throws Exception {
+    broker.createTopics(inputPartitions, INPUT_TOPICS);
+    List<String> outputs = new ArrayList<>(OUTPUT_TOPICS);
+    outputs.addAll(JSON_OUTPUT_TOPICS);
+    broker.createTopics(1, outputs);
   }
 
   private static long endOffsetSum(String bootstrap, List<String> topics) throws Exception {
