@@ -64,16 +64,18 @@ public enum SignalCategory {
   }
 
   /**
-   * Classifies a signal by its name. Overrides (name fragment -> category) are checked first, in
-   * insertion order; then the built-in rules, most specific first ("error_rate" is errors, not
-   * traffic).
+   * Classifies a signal by its name, and a request counter by its attributes. Overrides (name
+   * fragment -> category) are checked first, in insertion order; then the built-in rules, most
+   * specific first ("error_rate" is errors, not traffic; a request counter broken down by a failed
+   * outcome counts failures, so its rate jumping is errors, not load).
    */
   public static SignalCategory classify(
       @Nullable String signalName,
       @Nullable String anomalyKind,
       @Nullable String telemetrySource,
       @Nullable String businessMetric,
-      Map<String, String> overrides) {
+      Map<String, String> overrides,
+      Map<String, String> attributes) {
     String n = signalName == null ? "" : signalName.toLowerCase(Locale.ROOT);
     for (Map.Entry<String, String> o : overrides.entrySet()) {
       if (n.contains(o.getKey().toLowerCase(Locale.ROOT))) {
@@ -132,8 +134,24 @@ public enum SignalCategory {
         || n.contains("calls")
         || n.endsWith(".rate")
         || n.endsWith(".count")) {
-      return TRAFFIC;
+      return countsFailures(attributes) ? ERRORS : TRAFFIC;
     }
     return OTHER;
+  }
+
+  /** Whether a series' attributes select failed requests only (outcome, error type, 5xx status). */
+  static boolean countsFailures(Map<String, String> attrs) {
+    String outcome = attrs.get("outcome");
+    if (outcome != null) {
+      String o = outcome.toLowerCase(Locale.ROOT);
+      if (o.equals("failure") || o.equals("error") || o.equals("failed")) {
+        return true;
+      }
+    }
+    if (attrs.containsKey("error.type")) {
+      return true;
+    }
+    String status = attrs.get("http.response.status_code");
+    return status != null && status.startsWith("5");
   }
 }

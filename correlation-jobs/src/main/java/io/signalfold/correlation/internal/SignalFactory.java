@@ -67,13 +67,9 @@ public final class SignalFactory {
                   s.anomalyKind,
                   s.telemetrySource,
                   config.businessMetric(),
-                  config.categoryOverrides())
+                  config.categoryOverrides(),
+                  a.getAttributes())
               .ordinal();
-      if (s.category == SignalCategory.TRAFFIC.ordinal() && countsFailures(a.getAttributes())) {
-        // A request counter broken down by outcome: its failure series is an error signal (its
-        // rate jumping is failures, not load).
-        s.category = SignalCategory.ERRORS.ordinal();
-      }
       s.leading = a.getSignalClass() == SignalClass.LEADING;
       s.direction = direction(a.getDirection());
       copyResource(s, a.getResource());
@@ -307,21 +303,5 @@ public final class SignalFactory {
               sb.append(k).append('=').append(v);
             });
     return sb.append('}').toString();
-  }
-
-  /** Whether a series' attributes select failed requests only (outcome, error type, 5xx status). */
-  static boolean countsFailures(Map<String, String> attrs) {
-    String outcome = attrs.get("outcome");
-    if (outcome != null) {
-      String o = outcome.toLowerCase(java.util.Locale.ROOT);
-      if (o.equals("failure") || o.equals("error") || o.equals("failed")) {
-        return true;
-      }
-    }
-    if (attrs.containsKey("error.type")) {
-      return true;
-    }
-    String status = attrs.get("http.response.status_code");
-    return status != null && status.startsWith("5");
   }
 }
