@@ -135,6 +135,12 @@ public final class PipelineConfig {
     key("ingest.interval", dur(ing.interval()), "RED / call edge / log signal interval");
     key("ingest.max-out-of-orderness", dur(ing.maxOutOfOrderness()), "watermark delay");
     key("ingest.idleness", dur(ing.idleness()), "idle input no longer holds the watermark");
+    key(
+        "ingest.first-record-idleness",
+        "",
+        "idle time-out of a subtask before its first record; empty: the idleness, or with"
+            + " source.bounded max(60s, 10 x idleness) so that a slow first fetch does not let a"
+            + " finished partition-less subtask push event time to the end");
     key("ingest.allowed-lateness", dur(ing.allowedLateness()), "extra interval lateness");
     key("ingest.cell-attribute", ing.cellAttributeKey(), "resource attribute of the cell id");
     key(
@@ -340,6 +346,7 @@ public final class PipelineConfig {
             .interval(positiveDuration("ingest.interval"))
             .maxOutOfOrderness(duration("ingest.max-out-of-orderness"))
             .idleness(positiveDuration("ingest.idleness"))
+            .firstRecordIdleness(firstRecordIdleness())
             .allowedLateness(duration("ingest.allowed-lateness"))
             .cellAttributeKey(nonEmpty("ingest.cell-attribute"))
             .maxSeriesPerMetricPerService(intValue("ingest.max-series-per-metric-per-service", 1))
@@ -884,6 +891,19 @@ public final class PipelineConfig {
   }
 
   @Nullable
+  private Duration firstRecordIdleness() {
+    if (!get("ingest.first-record-idleness").isEmpty()) {
+      return positiveDuration("ingest.first-record-idleness");
+    }
+    Duration idle = positiveDuration("ingest.idleness");
+    if (!bounded) {
+      return idle;
+    }
+    Duration tenTimes = idle.multipliedBy(10);
+    Duration minute = Duration.ofSeconds(60);
+    return tenTimes.compareTo(minute) > 0 ? tenTimes : minute;
+  }
+
   private Integer optionalInt(String key, int min) {
     return get(key).isEmpty() ? null : intValue(key, min);
   }

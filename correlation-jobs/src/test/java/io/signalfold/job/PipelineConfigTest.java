@@ -297,4 +297,27 @@ class PipelineConfigTest {
     assertThat(List.of(explicit.ingestConfig().interval()))
         .containsExactly(implicit.ingestConfig().interval());
   }
+
+  @Test
+  void aSubtaskWithoutRecordsWaitsTheIdlenessUnboundedAndLongerInABoundedReplay() {
+    // Unbounded: a partition-less subtask must not hold event time back for minutes per start.
+    assertThat(config().ingestConfig().firstRecordIdleness()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config("ingest.idleness", "5s").ingestConfig().firstRecordIdleness())
+        .isEqualTo(Duration.ofSeconds(5));
+    // Bounded: max(60 s, 10 x idleness), so a slow first fetch is not mistaken for idleness.
+    assertThat(config("source.bounded", "true").ingestConfig().firstRecordIdleness())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(
+            config("source.bounded", "true", "ingest.idleness", "2s")
+                .ingestConfig()
+                .firstRecordIdleness())
+        .isEqualTo(Duration.ofSeconds(60));
+    assertThat(
+            config("source.bounded", "true", "ingest.first-record-idleness", "7s")
+                .ingestConfig()
+                .firstRecordIdleness())
+        .isEqualTo(Duration.ofSeconds(7));
+    assertThatThrownBy(() -> config("ingest.first-record-idleness", "0s"))
+        .hasMessageContaining("ingest.first-record-idleness");
+  }
 }

@@ -66,6 +66,7 @@ public final class IngestConfig implements Serializable {
   private final Duration interval;
   private final Duration maxOutOfOrderness;
   private final Duration idleness;
+  private final Duration firstRecordIdleness;
   private final Duration allowedLateness;
   private final Map<String, TelemetryEncoding> topicEncodings;
   private final TelemetryEncoding defaultEncoding;
@@ -100,6 +101,10 @@ public final class IngestConfig implements Serializable {
     this.interval = positive(b.interval, "interval");
     this.maxOutOfOrderness = nonNegative(b.maxOutOfOrderness, "maxOutOfOrderness");
     this.idleness = positive(b.idleness, "idleness");
+    this.firstRecordIdleness =
+        b.firstRecordIdleness == null
+            ? idleness
+            : positive(b.firstRecordIdleness, "firstRecordIdleness");
     this.allowedLateness = nonNegative(b.allowedLateness, "allowedLateness");
     this.topicEncodings = Collections.unmodifiableMap(new HashMap<>(b.topicEncodings));
     this.defaultEncoding = Objects.requireNonNull(b.defaultEncoding, "defaultEncoding");
@@ -186,6 +191,7 @@ public final class IngestConfig implements Serializable {
     b.interval = interval;
     b.maxOutOfOrderness = maxOutOfOrderness;
     b.idleness = idleness;
+    b.firstRecordIdleness = firstRecordIdleness;
     b.allowedLateness = allowedLateness;
     b.topicEncodings = new HashMap<>(topicEncodings);
     b.defaultEncoding = defaultEncoding;
@@ -231,6 +237,15 @@ public final class IngestConfig implements Serializable {
   /** A decoded stream with no records for this long stops holding back the watermark. */
   public Duration idleness() {
     return idleness;
+  }
+
+  /**
+   * How long a subtask that has not seen any record yet waits before it stops holding back the
+   * watermark; the default is {@link #idleness()}. Bounded replays want more (see {@link
+   * Builder#firstRecordIdleness}).
+   */
+  public Duration firstRecordIdleness() {
+    return firstRecordIdleness;
   }
 
   /** Extra lateness accepted by the interval aggregations; later records become TOO_LATE. */
@@ -374,6 +389,7 @@ public final class IngestConfig implements Serializable {
     private Duration interval = Duration.ofSeconds(30);
     private Duration maxOutOfOrderness = Duration.ofSeconds(5);
     private Duration idleness = Duration.ofSeconds(30);
+    private Duration firstRecordIdleness; // null: the idleness
     private Duration allowedLateness = Duration.ZERO;
     private Map<String, TelemetryEncoding> topicEncodings = new HashMap<>();
     private TelemetryEncoding defaultEncoding = TelemetryEncoding.OTLP_PROTO;
@@ -420,6 +436,18 @@ public final class IngestConfig implements Serializable {
 
     public Builder idleness(Duration v) {
       this.idleness = v;
+      return this;
+    }
+
+    /**
+     * Idleness of a subtask before its first record. Unbounded jobs keep the default (the
+     * idleness): a subtask without a partition must not stall event time for long after every
+     * start. Bounded replays set it long: there a partition-less subtask finishes at once
+     * (watermark +inf), and if the subtask that owns the partition went idle while waiting for its
+     * first fetch, the watermark would jump to +inf and every record would be late.
+     */
+    public Builder firstRecordIdleness(Duration v) {
+      this.firstRecordIdleness = v;
       return this;
     }
 

@@ -280,7 +280,8 @@ public final class IngestStage {
 
   private static <T> WatermarkStrategy<T> watermarks(
       IngestConfig config, SerializableTimestampAssigner<T> assigner) {
-    return EventTimeWatermarks.strategy(config.maxOutOfOrderness(), config.idleness(), assigner);
+    return EventTimeWatermarks.strategy(
+        config.maxOutOfOrderness(), config.idleness(), config.firstRecordIdleness(), assigner);
   }
 
   private static <T> DataStream<T> empty(DataStream<RawTelemetry> any, Class<T> type) {

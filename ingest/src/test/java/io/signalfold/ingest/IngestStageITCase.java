@@ -130,6 +130,8 @@ class IngestStageITCase {
             .topicEncoding(LOGS, TelemetryEncoding.OTLP_JSON)
             // The subtask without a partition must not hold the watermark back for long.
             .idleness(java.time.Duration.ofMillis(300))
+            // Bounded: the subtask with the partition must not go idle before its first fetch.
+            .firstRecordIdleness(java.time.Duration.ofSeconds(60))
             .build();
     IngestOutputs out = IngestStage.build(sources, config);
 

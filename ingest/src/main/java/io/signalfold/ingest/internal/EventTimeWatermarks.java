@@ -11,21 +11,25 @@ import org.apache.flink.util.clock.RelativeClock;
 /**
  * Bounded out-of-orderness watermarks with idleness, like {@code
  * WatermarkStrategy.forBoundedOutOfOrderness(..).withIdleness(..)}, with one difference: a subtask
- * that has not seen any record yet waits {@code max(60 s, 10 x idleness)} before declaring itself
- * idle. Otherwise, in bounded replays, a subtask still waiting for its first Kafka fetch would go
- * idle while a partition-less subtask has already finished (watermark +inf), and the downstream
- * watermark would jump to +inf before the data arrives, making every record late. Idleness is
- * measured on Flink's input-activity clock (paused under backpressure), not on wall time.
+ * that has not seen any record yet has its own idle time-out ({@code firstRecordIdleness}). Bounded
+ * replays set it long, because a subtask still waiting for its first Kafka fetch must not go idle
+ * while a partition-less subtask has already finished (watermark +inf): the downstream watermark
+ * would jump to +inf before the data arrives and make every record late. Unbounded jobs keep it
+ * short, or a subtask without a partition would hold event time back after every start. Idleness is
+ * measured on the input-activity clock Flink hands the generator.
  */
 public final class EventTimeWatermarks {
 
   private EventTimeWatermarks() {}
 
   public static <T> WatermarkStrategy<T> strategy(
-      Duration maxOutOfOrderness, Duration idleness, SerializableTimestampAssigner<T> assigner) {
+      Duration maxOutOfOrderness,
+      Duration idleness,
+      Duration firstRecordIdleness,
+      SerializableTimestampAssigner<T> assigner) {
     long delay = maxOutOfOrderness.toMillis();
     long idle = idleness.toMillis();
-    long initialIdle = Math.max(60_000L, 10 * idle);
+    long initialIdle = firstRecordIdleness.toMillis();
     WatermarkStrategy<T> base =
         ctx -> new Generator<>(ctx.getInputActivityClock(), delay, idle, initialIdle);
     return base.withTimestampAssigner(assigner);

@@ -1,0 +1,77 @@
+package io.signalfold.ingest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.util.clock.ManualClock;
+import org.junit.jupiter.api.Test;
+
+class EventTimeWatermarksTest {
+
+  /** Records what the generator tells Flink. */
+  private static final class Recorded implements WatermarkOutput {
+    final List<Long> watermarks = new ArrayList<>();
+    final List<String> status = new ArrayList<>();
+
+    @Override
+    public void emitWatermark(Watermark watermark) {
+      watermarks.add(watermark.getTimestamp());
+    }
+
+    @Override
+    public void markIdle() {
+      status.add("idle");
+    }
+
+    @Override
+    public void markActive() {
+      status.add("active");
+    }
+  }
+
+  private static long ms(ManualClock clock) {
+    return clock.relativeTimeMillis();
+  }
+
+  @Test
+  void aSubtaskThatNeverSawARecordGoesIdleAfterTheFirstRecordIdleness() {
+    ManualClock clock = new ManualClock();
+    EventTimeWatermarks.Generator<String> g =
+        new EventTimeWatermarks.Generator<>(clock, 5_000, 30_000, 300_000);
+    Recorded out = new Recorded();
+    clock.advanceTime(java.time.Duration.ofSeconds(299));
+    g.onPeriodicEmit(out);
+    assertThat(out.status).isEmpty();
+    assertThat(out.watermarks).as("no record, no watermark").isEmpty();
+    clock.advanceTime(java.time.Duration.ofSeconds(2));
+    g.onPeriodicEmit(out);
+    g.onPeriodicEmit(out);
+    assertThat(out.status).containsExactly("idle");
+    assertThat(ms(clock)).isGreaterThan(300_000);
+  }
+
+  @Test
+  void afterRecordsItTrailsTheLargestTimestampAndGoesIdleAfterTheIdleness() {
+    ManualClock clock = new ManualClock();
+    EventTimeWatermarks.Generator<String> g =
+        new EventTimeWatermarks.Generator<>(clock, 5_000, 30_000, 300_000);
+    Recorded out = new Recorded();
+    g.onEvent("a", 100_000, out);
+    g.onEvent("b", 90_000, out);
+    g.onPeriodicEmit(out);
+    assertThat(out.watermarks).containsExactly(100_000L - 5_000 - 1);
+
+    clock.advanceTime(java.time.Duration.ofSeconds(31));
+    g.onPeriodicEmit(out);
+    assertThat(out.status).containsExactly("idle");
+    assertThat(out.watermarks).hasSize(1);
+
+    g.onEvent("c", 200_000, out);
+    g.onPeriodicEmit(out);
+    assertThat(out.status).containsExactly("idle", "active");
+    assertThat(out.watermarks).containsExactly(94_999L, 194_999L);
+  }
+}
