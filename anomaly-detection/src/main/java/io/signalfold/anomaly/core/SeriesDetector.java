@@ -200,6 +200,15 @@ public final class SeriesDetector {
   private double lastUpper;
   private double lastScore;
 
+  /** Evidence of the last observed point (not state: zero after a restore until the next point). */
+  private double lastPointSurprise;
+
+  private double lastShiftSurprise;
+  private double lastRegimeSurprise;
+  private double lastNovelSurprise;
+  private double lastZ;
+  private double lastShiftZ;
+
   public SeriesDetector(DetectorConfig cfg, SeriesSpec spec) {
     this.cfg = cfg;
     this.spec = spec;
@@ -277,6 +286,12 @@ public final class SeriesDetector {
     lastLower = 0;
     lastUpper = 0;
     lastScore = 0;
+    lastPointSurprise = 0;
+    lastShiftSurprise = 0;
+    lastRegimeSurprise = 0;
+    lastNovelSurprise = 0;
+    lastZ = 0;
+    lastShiftZ = 0;
   }
 
   public SeriesSpec spec() {
@@ -321,6 +336,39 @@ public final class SeriesDetector {
   /** Deviation score of the last point in [0, 1] (0 during cold start). */
   public double lastScore() {
     return lastScore;
+  }
+
+  /**
+   * Point surprise of the last point (decimal digits, calibrated Gaussian tail of its residual),
+   * computed also during the cold start; 0 on the side a one-sided series ignores.
+   */
+  public double lastPointSurprise() {
+    return lastPointSurprise;
+  }
+
+  /** Level-shift (CUSUM) surprise of the last point, in digits, also during the cold start. */
+  public double lastShiftSurprise() {
+    return lastShiftSurprise;
+  }
+
+  /** Regime (anomaly-likelihood) surprise of the last point, in digits. */
+  public double lastRegimeSurprise() {
+    return lastRegimeSurprise;
+  }
+
+  /** Spatial-novelty surprise of the last point, in digits (0 or the novelty constant). */
+  public double lastNovelSurprise() {
+    return lastNovelSurprise;
+  }
+
+  /** Calibrated z of the last point's residual against the fast expectation (signed). */
+  public double lastZ() {
+    return lastZ;
+  }
+
+  /** Calibrated z of the last point's residual against the slow baseline (the CUSUM's input). */
+  public double lastShiftZ() {
+    return lastShiftZ;
   }
 
   /** True once the series has enough history to alert. */
@@ -471,6 +519,12 @@ public final class SeriesDetector {
     lastLower = lower;
     lastUpper = upper;
     lastScore = score;
+    lastPointSurprise = pointSurprise;
+    lastShiftSurprise = shiftSurprise;
+    lastRegimeSurprise = regimeSurprise;
+    lastNovelSurprise = novelSurprise;
+    lastZ = zc;
+    lastShiftZ = zs;
     remember(t, x, expected, lower, upper);
 
     // ---- episodes (before learning, so that acceptance uses the pre-shift model) ----

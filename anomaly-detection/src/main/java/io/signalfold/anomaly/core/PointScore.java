@@ -1,0 +1,109 @@
+package io.signalfold.anomaly.core;
+
+import io.signalfold.schema.Direction;
+
+/**
+ * One anomaly score in [0, 1] per observed point, for consumers that want a score per point rather
+ * than episode records (the NAB harness). It is the larger of two pieces of evidence:
+ *
+ * <ul>
+ *   <li>the score of the feed record the point produced (an episode opening or escalation of the
+ *       {@link SeriesDetector}), 0 when it produced none;
+ *   <li>spatial novelty (the "spatial anomaly" rule of Numenta's NAB detector): a value outside the
+ *       whole range seen since the first point, once {@code warmupPoints} points and {@code
+ *       warmupMs} of event time have been seen. Its score grows with how far outside the range the
+ *       value lies (as a fraction of the range: 1% -> 0.90, 10% -> 0.946, 100% -> 0.992), and only
+ *       the first novel point of a burst counts: a novel point within {@code quietPoints} points of
+ *       the previous one scores nothing (a climb to new highs is one event, not one per point).
+ * </ul>
+ *
+ * <p>The range here is independent of the detector's own novelty rule (which waits a week of range
+ * before it opens an episode, for the pipeline's sake); the warm-up is the caller's choice: NAB's
+ * probationary period lets the harness start after {@link #NAB_WARMUP_POINTS} points. Not
+ * thread-safe, one instance per series; allocates nothing per point.
+ */
+public final class PointScore {
+
+  /** Warm-up used by the NAB harness (the first 60 points only learn the range). */
+  public static final int NAB_WARMUP_POINTS = 60;
+
+  /** Points after a novel value during which further novel values are the same event. */
+  public static final int DEFAULT_QUIET_POINTS = 50;
+
+  private static final double NOVEL_BASE = 0.9;
+  private static final double NOVEL_PER_E = 0.02;
+  private static final double NOVEL_REF_EXCESS = 0.01;
+  private static final double NOVEL_MIN = 0.5;
+  private static final double NOVEL_MAX = 0.999;
+
+  private final int warmupPoints;
+  private final long warmupMs;
+  private final int quietPoints;
+  private final Direction sides;
+
+  private long points;
+  private long firstMs;
+  private double min;
+  private double max;
+  private long lastNovel = Long.MIN_VALUE / 2;
+
+  /**
+   * @param warmupPoints points that only learn the range
+   * @param warmupMs event time that only learns the range
+   * @param quietPoints points after a novel value during which novel values score nothing
+   * @param sides UP or DOWN to score novelty on one side only, NONE for both
+   */
+  public PointScore(int warmupPoints, long warmupMs, int quietPoints, Direction sides) {
+    this.warmupPoints = warmupPoints;
+    this.warmupMs = warmupMs;
+    this.quietPoints = quietPoints;
+    this.sides = sides;
+  }
+
+  /** The NAB configuration: 60 points of warm-up, bursts of 50 points, both sides. */
+  public static PointScore forNab() {
+    return new PointScore(NAB_WARMUP_POINTS, 0L, DEFAULT_QUIET_POINTS, Direction.NONE);
+  }
+
+  /**
+   * Scores one point.
+   *
+   * @param t event time of the point (ms)
+   * @param x its value (NaN and infinite values score 0 and are not learned)
+   * @param recordScore score of the feed record the point produced, 0 if none
+   */
+  public double score(long t, double x, double recordScore) {
+    if (Double.isNaN(x) || Double.isInfinite(x)) {
+      return recordScore;
+    }
+    if (points == 0) {
+      firstMs = t;
+      min = x;
+      max = x;
+      points = 1;
+      return recordScore;
+    }
+    double result = recordScore;
+    double range = max - min;
+    boolean warm = points >= warmupPoints && t - firstMs >= warmupMs;
+    if (warm && range > 0) {
+      double excess = 0.0;
+      if (x > max && sides != Direction.DOWN) {
+        excess = (x - max) / range;
+      } else if (x < min && sides != Direction.UP) {
+        excess = (min - x) / range;
+      }
+      if (excess > 0) {
+        if (points - lastNovel > quietPoints) {
+          double s = NOVEL_BASE + NOVEL_PER_E * Math.log(excess / NOVEL_REF_EXCESS);
+          result = Math.max(result, Math.max(NOVEL_MIN, Math.min(NOVEL_MAX, s)));
+        }
+        lastNovel = points;
+      }
+    }
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+    points++;
+    return result;
+  }
+}

@@ -1,0 +1,64 @@
+package io.signalfold.anomaly.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalfold.schema.Direction;
+import org.junit.jupiter.api.Test;
+
+class PointScoreTest {
+
+  private static final long STEP = 300_000L;
+
+  @Test
+  void theRecordScorePassesThroughAndNothingIsNovelDuringWarmUp() {
+    PointScore s = new PointScore(60, 0L, 50, Direction.NONE);
+    long t = 0;
+    for (int i = 0; i < 60; i++, t += STEP) {
+      // a new extreme on every point, but still warming up
+      assertThat(s.score(t, i, i == 30 ? 0.7 : 0.0)).isEqualTo(i == 30 ? 0.7 : 0.0);
+    }
+  }
+
+  @Test
+  void aValueBeyondTheRangeScoresByHowFarAndABurstCountsOnce() {
+    PointScore s = new PointScore(60, 0L, 50, Direction.NONE);
+    long t = 0;
+    for (int i = 0; i < 100; i++, t += STEP) {
+      assertThat(s.score(t, 10 + (i % 10), 0.0)).isZero(); // range 10..19
+    }
+    double small = s.score(t, 19.09, 0.0); // 1% of the range beyond it
+    t += STEP;
+    assertThat(small).isBetween(0.89, 0.91);
+    // the climb continues: same event, nothing more for 50 points
+    for (int i = 0; i < 50; i++, t += STEP) {
+      assertThat(s.score(t, 20 + i, 0.0)).isZero();
+    }
+    for (int i = 0; i < 60; i++, t += STEP) {
+      assertThat(s.score(t, 30, 0.0)).isZero(); // inside the range now
+    }
+    double far = s.score(t, 0 - 69, 0.0); // 100% of the range (10..69) below it
+    assertThat(far).isGreaterThan(0.98).isLessThanOrEqualTo(0.999);
+    assertThat(s.score(t + STEP, 12, 0.6)).isEqualTo(0.6);
+  }
+
+  @Test
+  void oneSidedSeriesIgnoreTheOtherSide() {
+    PointScore s = new PointScore(10, 0L, 50, Direction.UP);
+    long t = 0;
+    for (int i = 0; i < 20; i++, t += STEP) {
+      s.score(t, i % 2, 0.0);
+    }
+    assertThat(s.score(t, -5, 0.0)).isZero();
+    assertThat(s.score(t + STEP, 5, 0.0)).isGreaterThan(0.9);
+  }
+
+  @Test
+  void warmUpInEventTimeIsHonoured() {
+    PointScore s = new PointScore(10, 7 * 86_400_000L, 50, Direction.NONE);
+    long t = 0;
+    for (int i = 0; i < 100; i++, t += STEP) {
+      s.score(t, i % 2, 0.0);
+    }
+    assertThat(s.score(t, 100, 0.0)).isZero(); // 100 points but well under a week
+  }
+}
