@@ -17,6 +17,10 @@ import io.signalfold.schema.Direction;
  *       the previous one scores nothing (a climb to new highs is one event, not one per point).
  * </ul>
  *
+ * <p>A point reports that score only when it is higher than the score of each of the previous
+ * {@code repeatPoints} points: an escalation right after an opening, or a record followed by a
+ * novel value, is the same event reported again.
+ *
  * <p>The range here is independent of the detector's own novelty rule (which waits a week of range
  * before it opens an episode, for the pipeline's sake); the warm-up is the caller's choice: NAB's
  * probationary period lets the harness start after {@link #NAB_WARMUP_POINTS} points. Not
@@ -30,6 +34,9 @@ public final class PointScore {
   /** Points after a novel value during which further novel values are the same event. */
   public static final int DEFAULT_QUIET_POINTS = 50;
 
+  /** Points over which a score must be a new high to be reported again. */
+  public static final int DEFAULT_REPEAT_POINTS = 25;
+
   private static final double NOVEL_BASE = 0.9;
   private static final double NOVEL_PER_E = 0.02;
   private static final double NOVEL_REF_EXCESS = 0.01;
@@ -40,6 +47,8 @@ public final class PointScore {
   private final long warmupMs;
   private final int quietPoints;
   private final Direction sides;
+  private final double[] recent;
+  private int recentNext;
 
   private long points;
   private long firstMs;
@@ -51,18 +60,24 @@ public final class PointScore {
    * @param warmupPoints points that only learn the range
    * @param warmupMs event time that only learns the range
    * @param quietPoints points after a novel value during which novel values score nothing
+   * @param repeatPoints a score is reported only when higher than those of this many points before
    * @param sides UP or DOWN to score novelty on one side only, NONE for both
    */
-  public PointScore(int warmupPoints, long warmupMs, int quietPoints, Direction sides) {
+  public PointScore(
+      int warmupPoints, long warmupMs, int quietPoints, int repeatPoints, Direction sides) {
     this.warmupPoints = warmupPoints;
     this.warmupMs = warmupMs;
     this.quietPoints = quietPoints;
+    this.recent = new double[Math.max(repeatPoints, 0)];
     this.sides = sides;
   }
 
-  /** The NAB configuration: 60 points of warm-up, bursts of 50 points, both sides. */
+  /**
+   * The NAB configuration: 60 points of warm-up, bursts of 50 points, repeats over 25, both sides.
+   */
   public static PointScore forNab() {
-    return new PointScore(NAB_WARMUP_POINTS, 0L, DEFAULT_QUIET_POINTS, Direction.NONE);
+    return new PointScore(
+        NAB_WARMUP_POINTS, 0L, DEFAULT_QUIET_POINTS, DEFAULT_REPEAT_POINTS, Direction.NONE);
   }
 
   /**
@@ -73,6 +88,22 @@ public final class PointScore {
    * @param recordScore score of the feed record the point produced, 0 if none
    */
   public double score(long t, double x, double recordScore) {
+    double s = evidence(t, x, recordScore);
+    boolean newHigh = true;
+    for (double r : recent) {
+      if (r >= s) {
+        newHigh = false;
+        break;
+      }
+    }
+    if (recent.length > 0) {
+      recent[recentNext] = s;
+      recentNext = (recentNext + 1) % recent.length;
+    }
+    return newHigh ? s : 0.0;
+  }
+
+  private double evidence(long t, double x, double recordScore) {
     if (Double.isNaN(x) || Double.isInfinite(x)) {
       return recordScore;
     }

@@ -11,7 +11,7 @@ class PointScoreTest {
 
   @Test
   void theRecordScorePassesThroughAndNothingIsNovelDuringWarmUp() {
-    PointScore s = new PointScore(60, 0L, 50, Direction.NONE);
+    PointScore s = new PointScore(60, 0L, 50, 0, Direction.NONE);
     long t = 0;
     for (int i = 0; i < 60; i++, t += STEP) {
       // a new extreme on every point, but still warming up
@@ -21,7 +21,7 @@ class PointScoreTest {
 
   @Test
   void aValueBeyondTheRangeScoresByHowFarAndABurstCountsOnce() {
-    PointScore s = new PointScore(60, 0L, 50, Direction.NONE);
+    PointScore s = new PointScore(60, 0L, 50, 0, Direction.NONE);
     long t = 0;
     for (int i = 0; i < 100; i++, t += STEP) {
       assertThat(s.score(t, 10 + (i % 10), 0.0)).isZero(); // range 10..19
@@ -43,7 +43,7 @@ class PointScoreTest {
 
   @Test
   void oneSidedSeriesIgnoreTheOtherSide() {
-    PointScore s = new PointScore(10, 0L, 50, Direction.UP);
+    PointScore s = new PointScore(10, 0L, 50, 0, Direction.UP);
     long t = 0;
     for (int i = 0; i < 20; i++, t += STEP) {
       s.score(t, i % 2, 0.0);
@@ -54,11 +54,23 @@ class PointScoreTest {
 
   @Test
   void warmUpInEventTimeIsHonoured() {
-    PointScore s = new PointScore(10, 7 * 86_400_000L, 50, Direction.NONE);
+    PointScore s = new PointScore(10, 7 * 86_400_000L, 50, 0, Direction.NONE);
     long t = 0;
     for (int i = 0; i < 100; i++, t += STEP) {
       s.score(t, i % 2, 0.0);
     }
     assertThat(s.score(t, 100, 0.0)).isZero(); // 100 points but well under a week
+  }
+
+  @Test
+  void aScoreIsReportedAgainOnlyAsANewHighOverTheRepeatWindow() {
+    PointScore s = new PointScore(1000, 0L, 50, 3, Direction.NONE);
+    assertThat(s.score(0, 1, 0.6)).isEqualTo(0.6);
+    assertThat(s.score(1, 1, 0.6)).isZero(); // the same score again
+    assertThat(s.score(2, 1, 0.8)).isEqualTo(0.8); // an escalation
+    assertThat(s.score(3, 1, 0.7)).isZero();
+    assertThat(s.score(4, 1, 0.0)).isZero();
+    assertThat(s.score(5, 1, 0.0)).isZero();
+    assertThat(s.score(6, 1, 0.75)).isEqualTo(0.75); // 0.8 is more than 3 points back
   }
 }
