@@ -45,7 +45,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -256,9 +255,6 @@ class PipelineEndToEndITCase {
    * candidate from the history or from the resolution switch at T0.
    */
   @Test
-  @Disabled(
-      "flaky: in some runs a candidate opens at T0 (the 1 m -> 10 s resolution switch) and absorbs"
-          + " the fault, in others a history candidate appears; see the correlation-jobs README")
   void oneCandidateOpensForTheFaultAndResolves() {
     Map<String, JsonNode> latest = latestCandidates();
     assertThat(latest).as("candidates %s", latest.keySet()).hasSize(1);
@@ -296,10 +292,6 @@ class PipelineEndToEndITCase {
 
   /** The payments 1.1.0 deploy is the leading hypothesis of that candidate. */
   @Test
-  @Disabled(
-      "flaky: in about one run in three a weak signal that starts minutes before the fault moves"
-          + " the onset before the deploy, which is then ruled out as 'after onset' (known gap,"
-          + " see the correlation-jobs README); passes otherwise")
   void thePaymentsDeployIsRankedFirst() {
     JsonNode c = latestCandidates().values().iterator().next();
     JsonNode top = c.path("hypotheses").path(0);

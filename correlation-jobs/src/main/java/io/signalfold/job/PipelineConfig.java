@@ -134,13 +134,17 @@ public final class PipelineConfig {
     // ---- ingest ----
     key("ingest.interval", dur(ing.interval()), "RED / call edge / log signal interval");
     key("ingest.max-out-of-orderness", dur(ing.maxOutOfOrderness()), "watermark delay");
-    key("ingest.idleness", dur(ing.idleness()), "idle input no longer holds the watermark");
+    key(
+        "ingest.idleness",
+        dur(ing.idleness().orElseThrow()),
+        "idle input no longer holds the watermark; off: never idle (the default with"
+            + " source.bounded, where idleness could only make a starved stream's records late)");
     key(
         "ingest.first-record-idleness",
         "",
         "idle time-out of a subtask before its first record; empty: the idleness, or with"
-            + " source.bounded max(60s, 10 x idleness) so that a slow first fetch does not let a"
-            + " finished partition-less subtask push event time to the end");
+            + " source.bounded and an idleness max(60s, 10 x idleness) so that a slow first fetch"
+            + " does not let a finished partition-less subtask push event time to the end");
     key("ingest.allowed-lateness", dur(ing.allowedLateness()), "extra interval lateness");
     key("ingest.cell-attribute", ing.cellAttributeKey(), "resource attribute of the cell id");
     key(
@@ -345,7 +349,6 @@ public final class PipelineConfig {
         IngestConfig.builder()
             .interval(positiveDuration("ingest.interval"))
             .maxOutOfOrderness(duration("ingest.max-out-of-orderness"))
-            .idleness(positiveDuration("ingest.idleness"))
             .firstRecordIdleness(firstRecordIdleness())
             .allowedLateness(duration("ingest.allowed-lateness"))
             .cellAttributeKey(nonEmpty("ingest.cell-attribute"))
@@ -365,6 +368,12 @@ public final class PipelineConfig {
             .deadLetterPayloadMaxBytes(intValue("ingest.dead-letter-payload-max-bytes", 0))
             .pointAttributeAllowList(new LinkedHashSet<>(list("ingest.point-attributes")))
             .resourceAttributeAllowList(new LinkedHashSet<>(list("ingest.resource-attributes")));
+    Duration idle = idleness();
+    if (idle == null) {
+      ib.noIdleness();
+    } else {
+      ib.idleness(idle);
+    }
     encoding(ib, metricsTopic, "input.metrics.encoding");
     encoding(ib, logsTopic, "input.logs.encoding");
     encoding(ib, spansTopic, "input.spans.encoding");
@@ -890,13 +899,23 @@ public final class PipelineConfig {
     return n;
   }
 
+  /** The ingest idleness; null: never idle (the default of a bounded replay). */
+  @Nullable
+  private Duration idleness() {
+    String v = get("ingest.idleness");
+    if ("off".equalsIgnoreCase(v) || (bounded && !values.containsKey("ingest.idleness"))) {
+      return null;
+    }
+    return positiveDuration("ingest.idleness");
+  }
+
   @Nullable
   private Duration firstRecordIdleness() {
     if (!get("ingest.first-record-idleness").isEmpty()) {
       return positiveDuration("ingest.first-record-idleness");
     }
-    Duration idle = positiveDuration("ingest.idleness");
-    if (!bounded) {
+    Duration idle = idleness();
+    if (idle == null || !bounded) {
       return idle;
     }
     Duration tenTimes = idle.multipliedBy(10);
@@ -904,6 +923,7 @@ public final class PipelineConfig {
     return tenTimes.compareTo(minute) > 0 ? tenTimes : minute;
   }
 
+  @Nullable
   private Integer optionalInt(String key, int min) {
     return get(key).isEmpty() ? null : intValue(key, min);
   }

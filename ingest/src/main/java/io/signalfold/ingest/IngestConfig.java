@@ -10,7 +10,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import javax.annotation.Nullable;
 
 /**
  * Configuration of the ingest stage. {@link #defaults()} gives the values documented in {@code
@@ -65,8 +67,8 @@ public final class IngestConfig implements Serializable {
 
   private final Duration interval;
   private final Duration maxOutOfOrderness;
-  private final Duration idleness;
-  private final Duration firstRecordIdleness;
+  @Nullable private final Duration idleness;
+  @Nullable private final Duration firstRecordIdleness;
   private final Duration allowedLateness;
   private final Map<String, TelemetryEncoding> topicEncodings;
   private final TelemetryEncoding defaultEncoding;
@@ -100,7 +102,7 @@ public final class IngestConfig implements Serializable {
   private IngestConfig(Builder b) {
     this.interval = positive(b.interval, "interval");
     this.maxOutOfOrderness = nonNegative(b.maxOutOfOrderness, "maxOutOfOrderness");
-    this.idleness = positive(b.idleness, "idleness");
+    this.idleness = b.idleness == null ? null : positive(b.idleness, "idleness");
     this.firstRecordIdleness =
         b.firstRecordIdleness == null
             ? idleness
@@ -234,9 +236,12 @@ public final class IngestConfig implements Serializable {
     return maxOutOfOrderness;
   }
 
-  /** A decoded stream with no records for this long stops holding back the watermark. */
-  public Duration idleness() {
-    return idleness;
+  /**
+   * A decoded stream with no records for this long stops holding back the watermark; empty: never
+   * (bounded replays, where a stream without records finishes instead).
+   */
+  public Optional<Duration> idleness() {
+    return Optional.ofNullable(idleness);
   }
 
   /**
@@ -244,8 +249,8 @@ public final class IngestConfig implements Serializable {
    * watermark; the default is {@link #idleness()}. Bounded replays want more (see {@link
    * Builder#firstRecordIdleness}).
    */
-  public Duration firstRecordIdleness() {
-    return firstRecordIdleness;
+  public Optional<Duration> firstRecordIdleness() {
+    return Optional.ofNullable(firstRecordIdleness);
   }
 
   /** Extra lateness accepted by the interval aggregations; later records become TOO_LATE. */
@@ -435,7 +440,18 @@ public final class IngestConfig implements Serializable {
     }
 
     public Builder idleness(Duration v) {
-      this.idleness = v;
+      this.idleness = Objects.requireNonNull(v, "idleness");
+      return this;
+    }
+
+    /**
+     * No stream is ever declared idle: the watermark waits for every input. Right for bounded
+     * replays, where wall-clock idleness is the one thing that could make a record late (a stream
+     * starved of CPU for longer than the idleness would be overtaken) and results differ run to
+     * run; a partition-less subtask of a bounded source finishes instead of idling.
+     */
+    public Builder noIdleness() {
+      this.idleness = null;
       return this;
     }
 

@@ -281,7 +281,10 @@ public final class IngestStage {
   private static <T> WatermarkStrategy<T> watermarks(
       IngestConfig config, SerializableTimestampAssigner<T> assigner) {
     return EventTimeWatermarks.strategy(
-        config.maxOutOfOrderness(), config.idleness(), config.firstRecordIdleness(), assigner);
+        config.maxOutOfOrderness(),
+        config.idleness().orElse(null),
+        config.firstRecordIdleness().orElse(null),
+        assigner);
   }
 
   private static <T> DataStream<T> empty(DataStream<RawTelemetry> any, Class<T> type) {

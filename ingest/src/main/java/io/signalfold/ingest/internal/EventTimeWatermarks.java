@@ -1,6 +1,7 @@
 package io.signalfold.ingest.internal;
 
 import java.time.Duration;
+import javax.annotation.Nullable;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -24,12 +25,14 @@ public final class EventTimeWatermarks {
 
   public static <T> WatermarkStrategy<T> strategy(
       Duration maxOutOfOrderness,
-      Duration idleness,
-      Duration firstRecordIdleness,
+      @Nullable Duration idleness,
+      @Nullable Duration firstRecordIdleness,
       SerializableTimestampAssigner<T> assigner) {
     long delay = maxOutOfOrderness.toMillis();
-    long idle = idleness.toMillis();
-    long initialIdle = firstRecordIdleness.toMillis();
+    // null: never idle
+    long idle = idleness == null ? Long.MAX_VALUE : idleness.toMillis();
+    long initialIdle =
+        firstRecordIdleness == null ? Long.MAX_VALUE : firstRecordIdleness.toMillis();
     WatermarkStrategy<T> base =
         ctx -> new Generator<>(ctx.getInputActivityClock(), delay, idle, initialIdle);
     return base.withTimestampAssigner(assigner);

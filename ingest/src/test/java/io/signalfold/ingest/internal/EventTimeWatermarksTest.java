@@ -74,4 +74,19 @@ class EventTimeWatermarksTest {
     assertThat(out.status).containsExactly("idle", "active");
     assertThat(out.watermarks).containsExactly(94_999L, 194_999L);
   }
+
+  @Test
+  void withoutAnIdlenessAStreamNeverGoesIdle() {
+    ManualClock clock = new ManualClock();
+    EventTimeWatermarks.Generator<String> g =
+        new EventTimeWatermarks.Generator<>(clock, 0, Long.MAX_VALUE, Long.MAX_VALUE);
+    Recorded out = new Recorded();
+    clock.advanceTime(java.time.Duration.ofDays(1));
+    g.onPeriodicEmit(out);
+    g.onEvent("a", 1_000, out);
+    clock.advanceTime(java.time.Duration.ofDays(1));
+    g.onPeriodicEmit(out);
+    assertThat(out.status).isEmpty();
+    assertThat(out.watermarks).containsExactly(999L);
+  }
 }

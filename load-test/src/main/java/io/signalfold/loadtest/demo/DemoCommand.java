@@ -62,6 +62,14 @@ public final class DemoCommand implements Callable<Integer> {
           "Live mode: event time runs this many times faster than real time (default: ${DEFAULT-VALUE}).")
   double speed;
 
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A job configuration key (see the configuration reference in correlation-jobs/README.md),"
+              + " e.g. --set correlation.grouping.open-delay=60s; repeatable.")
+  java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     PrintStream log = System.out;
@@ -94,7 +102,10 @@ public final class DemoCommand implements Callable<Integer> {
           "generating telemetry (OTLP protobuf to otlp_metrics, otlp_spans, otlp_logs; JSON to"
               + " change-events) ...");
       ScenarioRun.Options options =
-          ScenarioRun.Options.defaults().withOutDir(out).withStateBackend(stateBackend);
+          ScenarioRun.Options.defaults()
+              .withOutDir(out)
+              .withStateBackend(stateBackend)
+              .withOverrides(settings);
       ScenarioRun.Result r;
       if (live) {
         ScenarioRun.LiveResult lr =

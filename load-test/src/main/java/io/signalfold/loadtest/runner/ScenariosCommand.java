@@ -49,6 +49,14 @@ public final class ScenariosCommand implements Callable<Integer> {
       description = "hashmap (default, faster) or rocksdb.")
   String stateBackend;
 
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A job configuration key (see the configuration reference in correlation-jobs/README.md),"
+              + " e.g. --set correlation.grouping.open-delay=60s; repeatable.")
+  java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     PrintStream log = System.out;
@@ -83,7 +91,8 @@ public final class ScenariosCommand implements Callable<Integer> {
       ScenarioRun.Options opts =
           ScenarioRun.Options.defaults()
               .withStateBackend(stateBackend)
-              .withOutDir(out == null ? null : out.resolve(s.name()));
+              .withOutDir(out == null ? null : out.resolve(s.name()))
+              .withOverrides(settings);
       ScenarioRun.Result r;
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
         r = ScenarioRun.run(broker, s, opts, log, c -> {});
