@@ -77,4 +77,38 @@ class DeploymentCascadeTest {
     assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "botforge");
     assertThat(all.get(0).getHypotheses().get(0).getVersion()).isEqualTo("2.4.1");
   }
+
+  /**
+   * The rollout is announced on the topic and also derived from telemetry, once per instance that
+   * starts reporting 2.4.1 (one of them before the announcement arrived). It is one cause: one
+   * hypothesis, with the sightings as evidence, not three copies splitting the confidence.
+   */
+  @Test
+  void aRolloutSeenInTelemetryPerInstanceIsOneHypothesis() {
+    Telemetry t = SyntheticIncidents.deployCascade(13);
+    for (int i = 0; i < 3; i++) {
+      t.change(
+          Telemetry.changeOf(
+                  "chg-derived-" + i, io.signalfold.schema.ChangeKind.DEPLOY, 0, "botforge")
+              .setTimestampMs(min(30) + (i - 1) * 60_000L)
+              .setVersion("2.4.1")
+              .setPreviousVersion("2.4.0")
+              .setInstance("botforge-" + i)
+              .setDerived(true)
+              .setSource("telemetry")
+              .build());
+    }
+    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
+    List<IncidentCandidate> all = latest(d.candidates);
+    assertThat(all).hasSize(1);
+    IncidentCandidate last = all.get(0);
+    assertThatCandidate(last).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "botforge");
+    var deploys =
+        last.getHypotheses().stream().filter(h -> h.getKind() == RootCauseKind.DEPLOYMENT).toList();
+    assertThat(deploys)
+        .extracting(io.signalfold.schema.Hypothesis::getChangeId)
+        .containsExactly("chg-botforge-241");
+    assertThat(deploys.get(0).getEvidence().toString())
+        .contains("chg-derived-0", "chg-derived-1", "chg-derived-2");
+  }
 }

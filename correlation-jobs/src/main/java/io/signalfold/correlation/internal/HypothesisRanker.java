@@ -271,7 +271,8 @@ public final class HypothesisRanker {
         deployedCommits.put(c.getCommit(), c);
       }
     }
-    for (ChangeEvent c : changes) {
+    for (Rollouts.Rollout rollout : Rollouts.merge(changes)) {
+      ChangeEvent c = rollout.change();
       ChangeKind k = c.getKind();
       if (k == ChangeKind.PLANNED_ACTIVITY) {
         continue;
@@ -284,7 +285,7 @@ public final class HypothesisRanker {
             && t <= a.members.get(a.members.size() - 1).lastSeenMs
             && (touches || c.getService() == null || a.isUpstreamOfFailure(c.getService()))) {
           ChangeEvent deployed = c.getCommit() == null ? null : deployedCommits.get(c.getCommit());
-          linked.put(c.getId(), c);
+          linkRollout(linked, rollout);
           ruledOut.add(
               ruled(
                   EvidenceFactory.describe(c),
@@ -300,7 +301,7 @@ public final class HypothesisRanker {
       }
       if (t > onset + config.onsetGraceMs()) {
         if (touches && t <= onset + config.joinWindowMs() * 6) {
-          linked.put(c.getId(), c);
+          linkRollout(linked, rollout);
           long after = t - onset;
           ruledOut.add(
               ruled(
@@ -322,7 +323,7 @@ public final class HypothesisRanker {
       Location loc = locate(a, c);
       if (loc.weight <= 0) {
         if (t >= onset - config.changeLookbackMs()) {
-          linked.put(c.getId(), c);
+          linkRollout(linked, rollout);
           ruledOut.add(
               ruled(
                   EvidenceFactory.describe(c),
@@ -332,7 +333,7 @@ public final class HypothesisRanker {
         }
         continue;
       }
-      linked.put(c.getId(), c);
+      linkRollout(linked, rollout);
       HypothesisDraft d = changeDraft(c, loc);
       long end = c.getRolloutEndMs() == null ? t : c.getRolloutEndMs();
       long delta = onset <= end ? 0 : onset - t;
@@ -361,8 +362,18 @@ public final class HypothesisRanker {
                 c.getId()));
       }
       d.addEvidence(evidence.change(c));
+      for (ChangeEvent seen : rollout.alsoSeen()) {
+        d.addEvidence(evidence.change(seen));
+      }
       addNodeEvidence(d, a, loc.node);
       put(drafts, d);
+    }
+  }
+
+  private static void linkRollout(Map<String, ChangeEvent> linked, Rollouts.Rollout rollout) {
+    linked.put(rollout.change().getId(), rollout.change());
+    for (ChangeEvent seen : rollout.alsoSeen()) {
+      linked.put(seen.getId(), seen);
     }
   }
 
