@@ -34,6 +34,16 @@ import io.signalfold.schema.SignalClass;
  */
 public final class SeriesDetector {
 
+  /**
+   * A CONTINUOUS point backed by fewer samples than this (the {@code trials} of {@link #observe})
+   * opens as INVESTIGATE even when it scores as an alarm; the next point that is still anomalous on
+   * the same side confirms it (ALARM).
+   */
+  public static final int MIN_SAMPLES_FOR_POINT_ALARM = 20;
+
+  /** Set per {@link #observe}: the current point is such a thin statistic (not state). */
+  private boolean thinPoint;
+
   static final long DAY_MS = 86_400_000L;
   static final long WEEK_MS = 7 * DAY_MS;
   static final long HOUR_MS = 3_600_000L;
@@ -476,6 +486,12 @@ public final class SeriesDetector {
       // a statistic of fewer samples than usual (a p95 of a quiet interval) is noisier: 1/sqrt(n)
       sigma *= Math.sqrt(typicalTrials / trials);
     }
+    // a point statistic of very few samples (a p95 of one or two sampled spans) cannot open an
+    // ALARM on its own: one slow request is not an incident. The next anomalous point escalates.
+    thinPoint =
+        trials > 0
+            && trials < MIN_SAMPLES_FOR_POINT_ALARM
+            && spec.noise() == SeriesSpec.NoiseModel.CONTINUOUS;
     double r = x - expected;
     double z = r / sigma;
     double q995 = zQuantile(0.995);
@@ -843,8 +859,12 @@ public final class SeriesDetector {
         // learned as normal for alerting: still published, at a discounted score
         score *= 0.5;
       }
+      boolean unconfirmedPoint =
+          thinPoint && (kind == AnomalyKind.SPIKE || kind == AnomalyKind.DIP);
       AnomalyTier newTier =
-          score >= cfg.alarmScore() && !recurring ? AnomalyTier.ALARM : AnomalyTier.INVESTIGATE;
+          score >= cfg.alarmScore() && !recurring && !unconfirmedPoint
+              ? AnomalyTier.ALARM
+              : AnomalyTier.INVESTIGATE;
       active[f] = true;
       onset[f] = t;
       openKind[f] = (byte) kind.ordinal();
@@ -906,9 +926,12 @@ public final class SeriesDetector {
       kind = AnomalyKind.LEVEL_SHIFT;
     }
     AnomalyTier currentTier = AnomalyTier.values()[tier[f]];
+    // An opening that scored as an alarm but was a thin point (see MIN_SAMPLES_FOR_POINT_ALARM)
+    // is confirmed by a second anomalous point on the same side.
+    boolean confirmed = maxScore[f] >= cfg.alarmScore() && score >= cfg.investigateScore();
     boolean escalate =
         currentTier == AnomalyTier.INVESTIGATE
-            && score >= cfg.alarmScore()
+            && (score >= cfg.alarmScore() || confirmed)
             && !devRecurring
             && sameSide;
     boolean refined = kind.ordinal() != curKind[f];

@@ -85,7 +85,13 @@ public final class RedAnomalyFunction extends SeriesAnomalyFunction<RedPoint> {
 
   @Override
   protected double trialsOf(int slot, RedPoint r) {
-    return slot == RATE ? seconds(r) : r.getRequests();
+    return switch (slot) {
+      case RATE -> seconds(r);
+      case ERRORS -> r.getRequests();
+      // the sample size of the quantile: sampled span records, not the requests they stand for
+      // (0, unknown, for points written before ingest counted them)
+      default -> r.getSampledSpans();
+    };
   }
 
   @Override

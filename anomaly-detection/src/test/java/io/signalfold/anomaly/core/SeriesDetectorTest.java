@@ -74,6 +74,36 @@ class SeriesDetectorTest {
     assertThat(d.lastLower()).isGreaterThan(s.level(t) * 0.3);
   }
 
+  /**
+   * A p95 of one or two sampled spans that jumps once is one slow request: the episode opens as
+   * INVESTIGATE and becomes an ALARM only if the next point is still anomalous. With enough samples
+   * (or an unknown count) the same jump alarms at once.
+   */
+  @Test
+  void aThinPointStatisticAlarmsOnlyWhenTheNextPointConfirmsIt() {
+    SyntheticSeries s = new SyntheticSeries(100, 0.3, 0.2, 0.05, 5);
+    long start = START + 15 * DAY + 11 * HOUR;
+    for (double samples : new double[] {2, 50, 0}) {
+      SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+      long t = start;
+      for (long u = START; u < start; u += MINUTE) {
+        d.observe(u, s.at(u), samples, EpisodeListener.NONE);
+      }
+      RecordingListener out = new RecordingListener();
+      d.observe(t, s.level(t) * 4.0, samples, out);
+      assertThat(out.opened()).as("samples %s", samples).hasSize(1);
+      AnomalyTier first = out.opened().get(0).tier();
+      if (samples == 2) {
+        assertThat(first).isEqualTo(AnomalyTier.INVESTIGATE);
+        assertThat(out.alarms()).isEmpty();
+        d.observe(t + MINUTE, s.level(t + MINUTE) * 4.0, samples, out);
+        assertThat(out.alarms()).as("confirmed by the next point: %s", out.events).isNotEmpty();
+      } else {
+        assertThat(first).as("samples %s", samples).isEqualTo(AnomalyTier.ALARM);
+      }
+    }
+  }
+
   @Test
   void aSpikeDoesNotWidenItsOwnBand() {
     SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 3);

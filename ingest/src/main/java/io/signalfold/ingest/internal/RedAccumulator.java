@@ -37,6 +37,10 @@ public final class RedAccumulator {
   public ResourceContext resource;
 
   public double requests;
+
+  /** Span records added (unweighted): the sample size behind the latency quantiles. */
+  public long sampledSpans;
+
   public double errors;
   public double durationSum;
   public double durationMin = Double.POSITIVE_INFINITY;
@@ -73,6 +77,7 @@ public final class RedAccumulator {
     }
     double w = s.weight;
     requests += w;
+    sampledSpans++;
     durationSum += s.durationMs * w;
     durationMin = Math.min(durationMin, s.durationMs);
     durationMax = Math.max(durationMax, s.durationMs);
@@ -276,6 +281,7 @@ public final class RedAccumulator {
       resource = o.resource;
     }
     requests += o.requests;
+    sampledSpans += o.sampledSpans;
     errors += o.errors;
     durationSum += o.durationSum;
     durationMin = Math.min(durationMin, o.durationMin);
@@ -324,6 +330,7 @@ public final class RedAccumulator {
     p.setPeerSystem(peerSystem);
     p.setResource(resource);
     p.setRequests(requests);
+    p.setSampledSpans(sampledSpans);
     p.setErrors(errors);
     p.setDurationSumMs(durationSum);
     boolean any = requests > 0;
