@@ -92,7 +92,18 @@ public final class SignalCatalog implements Serializable {
         break;
       }
     }
-    return new SeriesSpec(cls, sides, noise, limitOf(signal), cls == SignalClass.LEADING);
+    return new SeriesSpec(
+        cls, sides, noise, limitOf(signal), cls == SignalClass.LEADING, minDeviationOf(s));
+  }
+
+  /**
+   * Utilizations (OpenTelemetry semantic conventions: a fraction 0..1) move by less than one point
+   * all the time without meaning anything; a smooth one (disk) would otherwise alarm on it.
+   */
+  static final double MIN_UTILIZATION_DEVIATION = 0.01;
+
+  private static double minDeviationOf(String lowerCaseSignal) {
+    return lowerCaseSignal.contains("utilization") ? MIN_UTILIZATION_DEVIATION : 0.0;
   }
 
   /** The detector configuration for a signal (LAGGING signals keep steps open longer). */

@@ -50,4 +50,16 @@ class SignalCatalogTest {
     assertThat(custom.specOf("http.server.duration.p95", SeriesSpec.NoiseModel.CONTINUOUS).limit())
         .isEqualTo(250.0);
   }
+
+  @Test
+  void utilizationsHaveAMinimumDeviationOfOnePoint() {
+    SignalCatalog c = new SignalCatalog(AnomalyConfig.defaults());
+    assertThat(
+            c.specOf("system.filesystem.utilization", SeriesSpec.NoiseModel.CONTINUOUS)
+                .minDeviation())
+        .isEqualTo(0.01);
+    assertThat(
+            c.specOf("http.server.duration.p95", SeriesSpec.NoiseModel.CONTINUOUS).minDeviation())
+        .isZero();
+  }
 }

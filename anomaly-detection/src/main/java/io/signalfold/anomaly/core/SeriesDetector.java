@@ -480,7 +480,10 @@ public final class SeriesDetector {
     double spread = seasonal ? spreadSeasonal : spreadLocal;
     double slowResid = seasonal ? x - baseline - season : x - slowLocal;
     double slowSp = seasonal ? slowSpread : slowSpreadLocal;
-    double floor = 1e-9 + 1e-3 * Math.abs(expected) + 0.02 * MAD_TO_SIGMA * slowSpreadLocal;
+    double floor =
+        Math.max(
+            1e-9 + 1e-3 * Math.abs(expected) + 0.02 * MAD_TO_SIGMA * slowSpreadLocal,
+            spec.minDeviation() / 3.0); // the 3-sigma band is at least +-minDeviation wide
     double sigma = Math.max(MAD_TO_SIGMA * spread, floor);
     if (trials > 0 && typicalTrials > trials && spec.noise() == SeriesSpec.NoiseModel.CONTINUOUS) {
       // a statistic of fewer samples than usual (a p95 of a quiet interval) is noisier: 1/sqrt(n)

@@ -14,10 +14,25 @@ import java.io.Serializable;
  * @param noise how to judge a deviation given the number of trials behind the value
  * @param limit the capacity or threshold a trend is heading to, or null
  * @param trend whether the trend and drift detectors run on this series
+ * @param minDeviation the smallest deviation from the expectation that matters in the signal's own
+ *     unit (0: any); a series smoother than that (a disk filling by 0.05 points an hour) gets a
+ *     band of at least this half-width, so that statistically clear but meaningless moves stay in
+ *     band
  */
 public record SeriesSpec(
-    SignalClass signalClass, Direction sides, NoiseModel noise, Double limit, boolean trend)
+    SignalClass signalClass,
+    Direction sides,
+    NoiseModel noise,
+    Double limit,
+    boolean trend,
+    double minDeviation)
     implements Serializable {
+
+  /** A spec without a minimum deviation. */
+  public SeriesSpec(
+      SignalClass signalClass, Direction sides, NoiseModel noise, Double limit, boolean trend) {
+    this(signalClass, sides, noise, limit, trend, 0.0);
+  }
 
   /** How the count behind a value limits how surprising it can be. */
   public enum NoiseModel {

@@ -104,6 +104,47 @@ class SeriesDetectorTest {
     }
   }
 
+  /**
+   * A smooth utilization (disk at 35.6%, moving by hundredths of a point) steps by 0.2 points: with
+   * the utilization spec's minimum deviation of one point that is no anomaly, without it it is; a
+   * real step of five points is one either way.
+   */
+  @Test
+  void aSmoothUtilizationIgnoresMovesBelowItsMinimumDeviation() {
+    SeriesSpec plain =
+        new SeriesSpec(
+            SignalClass.LEADING, Direction.NONE, SeriesSpec.NoiseModel.CONTINUOUS, null, false);
+    SeriesSpec utilization =
+        new SeriesSpec(
+            SignalClass.LEADING,
+            Direction.NONE,
+            SeriesSpec.NoiseModel.CONTINUOUS,
+            null,
+            false,
+            0.01);
+    Random random = new Random(3);
+    double[] noise = new double[5 * 24 * 60];
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = 1e-4 * random.nextGaussian();
+    }
+    for (double step : new double[] {0.002, 0.05}) {
+      for (SeriesSpec spec : new SeriesSpec[] {plain, utilization}) {
+        SeriesDetector d = new SeriesDetector(CONFIG, spec);
+        RecordingListener out = new RecordingListener();
+        for (int i = 0; i < noise.length; i++) {
+          long t = START + i * MINUTE;
+          double x = 0.356 + noise[i] + (i >= noise.length - 60 ? step : 0.0);
+          d.observe(t, x, i >= noise.length - 60 ? out : EpisodeListener.NONE);
+        }
+        boolean flagged = !out.opened().isEmpty();
+        boolean expected = step > 0.01 || spec == plain;
+        assertThat(flagged)
+            .as("step %s, min deviation %s", step, spec.minDeviation())
+            .isEqualTo(expected);
+      }
+    }
+  }
+
   @Test
   void aSpikeDoesNotWidenItsOwnBand() {
     SyntheticSeries s = new SyntheticSeries(300, 0.7, 0.6, 0.05, 3);
