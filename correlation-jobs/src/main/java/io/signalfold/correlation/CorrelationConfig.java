@@ -39,6 +39,7 @@ public final class CorrelationConfig implements Serializable {
   final long updateIntervalMs;
   final long impactUpdateIntervalMs;
   final long quietPeriodMs;
+  final long reopenWindowMs;
   final long signalStaleAfterMs;
   final long resolvedRetentionMs;
   final int maxSignalsPerCandidate;
@@ -107,6 +108,7 @@ public final class CorrelationConfig implements Serializable {
     updateIntervalMs = b.updateIntervalMs;
     impactUpdateIntervalMs = b.impactUpdateIntervalMs;
     quietPeriodMs = b.quietPeriodMs;
+    reopenWindowMs = b.reopenWindowMs;
     signalStaleAfterMs = b.signalStaleAfterMs;
     resolvedRetentionMs = b.resolvedRetentionMs;
     maxSignalsPerCandidate = b.maxSignalsPerCandidate;
@@ -238,6 +240,14 @@ public final class CorrelationConfig implements Serializable {
 
   public long quietPeriodMs() {
     return quietPeriodMs;
+  }
+
+  /**
+   * A related group that would open within this of a candidate's resolution re-opens that candidate
+   * instead (0: never).
+   */
+  public long reopenWindowMs() {
+    return reopenWindowMs;
   }
 
   public long signalStaleAfterMs() {
@@ -430,6 +440,8 @@ public final class CorrelationConfig implements Serializable {
         + joinWindowMs
         + ", quietPeriodMs="
         + quietPeriodMs
+        + ", reopenWindowMs="
+        + reopenWindowMs
         + ", updateIntervalMs="
         + updateIntervalMs
         + ", changeLookbackMs="
@@ -498,6 +510,7 @@ public final class CorrelationConfig implements Serializable {
     private long updateIntervalMs = 60_000;
     private long impactUpdateIntervalMs = 5 * 60_000;
     private long quietPeriodMs = 5 * 60_000;
+    private long reopenWindowMs = 60 * 60_000;
     private long signalStaleAfterMs = 15 * 60_000;
     private long resolvedRetentionMs = 24 * 3_600_000L;
     private int maxSignalsPerCandidate = 200;
@@ -561,6 +574,7 @@ public final class CorrelationConfig implements Serializable {
       updateIntervalMs = c.updateIntervalMs;
       impactUpdateIntervalMs = c.impactUpdateIntervalMs;
       quietPeriodMs = c.quietPeriodMs;
+      reopenWindowMs = c.reopenWindowMs;
       signalStaleAfterMs = c.signalStaleAfterMs;
       resolvedRetentionMs = c.resolvedRetentionMs;
       maxSignalsPerCandidate = c.maxSignalsPerCandidate;
@@ -629,6 +643,11 @@ public final class CorrelationConfig implements Serializable {
 
     public Builder quietPeriod(Duration d) {
       quietPeriodMs = positive("lifecycle.quiet-period", d.toMillis(), true);
+      return this;
+    }
+
+    public Builder reopenWindow(Duration d) {
+      reopenWindowMs = positive("lifecycle.reopen-window", d.toMillis(), true);
       return this;
     }
 
@@ -774,6 +793,7 @@ public final class CorrelationConfig implements Serializable {
         case "lifecycle.update-interval" -> updateIntervalMs = dur(key, v, true);
         case "lifecycle.impact-update-interval" -> impactUpdateIntervalMs = dur(key, v, true);
         case "lifecycle.quiet-period" -> quietPeriodMs = dur(key, v, true);
+        case "lifecycle.reopen-window" -> reopenWindowMs = dur(key, v, true);
         case "lifecycle.signal-stale-after" -> signalStaleAfterMs = dur(key, v, false);
         case "lifecycle.resolved-retention" -> resolvedRetentionMs = dur(key, v, true);
         case "lifecycle.max-signals-per-candidate" -> maxSignalsPerCandidate = integer(key, v);

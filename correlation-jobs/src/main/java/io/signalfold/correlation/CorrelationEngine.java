@@ -76,6 +76,7 @@ public final class CorrelationEngine {
     long rawSignals;
     long candidatesOpened;
     long candidatesResolved;
+    long candidatesReopened;
     long updatesEmitted;
     long transientDiscarded;
     long lateRecords;
@@ -93,6 +94,11 @@ public final class CorrelationEngine {
 
     public long candidatesResolved() {
       return candidatesResolved;
+    }
+
+    /** Resolved candidates re-opened by a related flare-up within the re-open window. */
+    public long candidatesReopened() {
+      return candidatesReopened;
     }
 
     public long updatesEmitted() {
@@ -674,6 +680,13 @@ public final class CorrelationEngine {
       foldInto(target, List.of(c), now, ctx);
       return;
     }
+    // 1b. Connected to a candidate resolved shortly before: the same incident flaring up again
+    // (a slow ramp whose band caught up, then fell behind again) re-opens it.
+    target = recentlyResolvedRelated(c, attracting(mem, now));
+    if (target != null) {
+      reopen(target, c, now, ctx);
+      return;
+    }
     // 2. Absorb pending candidates connected to this one.
     for (String id : state.candidates().sortedKeys()) {
       CandidateState p = state.candidates().get(id);
@@ -724,6 +737,67 @@ public final class CorrelationEngine {
     markDirty(target, now, true, ctx);
     updateResolveCheck(target, now);
     saveCandidate(target, ctx);
+  }
+
+  /**
+   * The latest candidate resolved within the re-open window that shares a series with c and is
+   * connected to it, or null.
+   */
+  @Nullable
+  private CandidateState recentlyResolvedRelated(CandidateState c, List<SignalState> mem) {
+    if (config.reopenWindowMs() <= 0) {
+      return null;
+    }
+    CandidateState best = null;
+    for (String id : state.candidates().sortedKeys()) {
+      CandidateState o = state.candidates().get(id);
+      if (o == null
+          || o.id.equals(c.id)
+          || o.status != CandidateState.RESOLVED
+          || c.onsetMs < o.resolvedAtMs - config.quietPeriodMs()
+          || c.onsetMs > o.resolvedAtMs + config.reopenWindowMs()) {
+        continue;
+      }
+      List<SignalState> om = members(o);
+      if (!sharesSeries(mem, om)) {
+        continue; // only a series of that incident coming back re-opens it, not a neighbour's blip
+      }
+      if ((grouping.related(mem, om, graphAsOf(o.onsetMs))
+              || grouping.related(om, mem, graphAsOf(c.onsetMs)))
+          && (best == null || o.resolvedAtMs > best.resolvedAtMs)) {
+        best = o;
+      }
+    }
+    return best;
+  }
+
+  private static boolean sharesSeries(List<SignalState> a, List<SignalState> b) {
+    java.util.Set<String> series = new java.util.HashSet<>();
+    for (SignalState s : a) {
+      if (s.seriesId != null) {
+        series.add(s.seriesId);
+      }
+    }
+    for (SignalState s : b) {
+      if (s.seriesId != null && series.contains(s.seriesId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void reopen(CandidateState o, CandidateState c, long now, Context ctx) {
+    for (SignalState s : members(c)) {
+      addMember(o, s);
+      state.signals().put(s.key, s);
+    }
+    removeCandidate(c.id);
+    o.status = CandidateState.UPDATED;
+    o.retainUntilMs = Long.MAX_VALUE;
+    stats.candidatesReopened++;
+    emit(o, CandidateStatus.UPDATED, now, ctx);
+    updateResolveCheck(o, now);
+    saveCandidate(o, ctx);
   }
 
   /** The earliest live candidate connected by the call graph or a shared entity, or null. */

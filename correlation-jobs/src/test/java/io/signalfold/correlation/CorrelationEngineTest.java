@@ -228,6 +228,60 @@ class CorrelationEngineTest {
         .hasSize(1);
   }
 
+  /**
+   * The same trouble comes back 20 minutes after the candidate resolved (a slow ramp whose band
+   * caught up and fell behind again): the candidate re-opens under its id instead of a second
+   * incident. Another series of the service shortly after, or the same one three hours later
+   * (outside the re-open window), is a new incident.
+   */
+  @Test
+  void aRelatedFlareUpSoonAfterResolutionReopensTheCandidate() {
+    Telemetry t = new Telemetry(72);
+    t.service("api", 2);
+    t.background(min(-70), min(400), SyntheticIncidents.ATTRS);
+    t.anomaly("api", "http.server.error_rate")
+        .onset(min(10))
+        .value(0.3, 0.004)
+        .recovers(min(20))
+        .add();
+    t.anomaly("api", "http.server.error_rate")
+        .onset(min(45))
+        .value(0.3, 0.004)
+        .recovers(min(55))
+        .add();
+    // another series of the same service after the second resolution: a new incident
+    t.anomaly("api", "process.cpu.utilization")
+        .onset(min(80))
+        .value(0.95, 0.3)
+        .recovers(min(90))
+        .add();
+    t.anomaly("api", "http.server.error_rate")
+        .onset(min(250))
+        .value(0.3, 0.004)
+        .recovers(min(260))
+        .add();
+    EngineDriver d = new EngineDriver(CONFIG).feed(t.sorted()).finish();
+    List<IncidentCandidate> all = latest(d.candidates);
+    assertThat(all).extracting(IncidentCandidate::getTitle).hasSize(3);
+    IncidentCandidate first =
+        all.stream()
+            .min(java.util.Comparator.comparingLong(IncidentCandidate::getOpenedAtMs))
+            .get();
+    assertThat(first.getSignalIds()).hasSize(2);
+    assertThat(first.getStatus()).isEqualTo(CandidateStatus.RESOLVED);
+    assertThat(first.getResolvedAtMs()).isEqualTo(min(55) + CONFIG.quietPeriodMs());
+    assertThat(all).filteredOn(c -> c.getTitle().startsWith("CPU")).hasSize(1);
+    assertThat(
+            d.candidates.stream()
+                .filter(c -> c.getId().equals(first.getId()))
+                .map(IncidentCandidate::getStatus)
+                .toList())
+        .as("resolved, re-opened (UPDATED), resolved again")
+        .containsSubsequence(
+            CandidateStatus.RESOLVED, CandidateStatus.UPDATED, CandidateStatus.RESOLVED);
+    assertThat(d.engine.stats().candidatesReopened()).isEqualTo(1);
+  }
+
   @Test
   void theEndOfInputDoesNotResolveACandidateWhoseSignalsAreStillActive() {
     Telemetry t = new Telemetry(73);

@@ -49,6 +49,7 @@ public final class CorrelationFunction
     g.gauge("rawSignals", stats::rawSignals);
     g.gauge("candidatesOpened", stats::candidatesOpened);
     g.gauge("candidatesResolved", stats::candidatesResolved);
+    g.gauge("candidatesReopened", stats::candidatesReopened);
     g.gauge("updatesEmitted", stats::updatesEmitted);
     g.gauge("transientDiscarded", stats::transientDiscarded);
     g.gauge("lateRecords", stats::lateRecords);

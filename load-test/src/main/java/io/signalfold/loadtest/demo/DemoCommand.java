@@ -1,6 +1,7 @@
 package io.signalfold.loadtest.demo;
 
 import io.signalfold.loadtest.embedded.EmbeddedKafkaBroker;
+import io.signalfold.loadtest.embedded.JobSettingsOption;
 import io.signalfold.loadtest.embedded.ScenarioRun;
 import io.signalfold.loadtest.generator.Scenario;
 import io.signalfold.loadtest.generator.ScenarioException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,13 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
           "Live mode: event time runs this many times faster than real time (default: ${DEFAULT-VALUE}).")
   double speed;
 
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description =
-          "A job configuration key (see the configuration reference in correlation-jobs/README.md),"
-              + " e.g. --set correlation.grouping.open-delay=60s; repeatable.")
-  java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+  @Mixin JobSettingsOption jobSettings;
 
   @Override
   public Integer call() throws Exception {
@@ -105,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
           ScenarioRun.Options.defaults()
               .withOutDir(out)
               .withStateBackend(stateBackend)
-              .withOverrides(settings);
+              .withOverrides(jobSettings.settings());
       ScenarioRun.Result r;
       if (live) {
         ScenarioRun.LiveResult lr =

@@ -1,6 +1,7 @@
 package io.signalfold.loadtest.runner;
 
 import io.signalfold.loadtest.embedded.EmbeddedKafkaBroker;
+import io.signalfold.loadtest.embedded.JobSettingsOption;
 import io.signalfold.loadtest.embedded.ScenarioRun;
 import io.signalfold.loadtest.generator.Scenario;
 import io.signalfold.loadtest.generator.ScenarioDurations;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,13 +51,7 @@ public final class ScenariosCommand implements Callable<Integer> {
       description = "hashmap (default, faster) or rocksdb.")
   String stateBackend;
 
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description =
-          "A job configuration key (see the configuration reference in correlation-jobs/README.md),"
-              + " e.g. --set correlation.grouping.open-delay=60s; repeatable.")
-  java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+  @Mixin JobSettingsOption jobSettings;
 
   @Override
   public Integer call() throws Exception {
@@ -92,7 +88,7 @@ public final class ScenariosCommand implements Callable<Integer> {
           ScenarioRun.Options.defaults()
               .withStateBackend(stateBackend)
               .withOutDir(out == null ? null : out.resolve(s.name()))
-              .withOverrides(settings);
+              .withOverrides(jobSettings.settings());
       ScenarioRun.Result r;
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
         r = ScenarioRun.run(broker, s, opts, log, c -> {});
