@@ -34,8 +34,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.annotation.Nullable;
 
 /**
@@ -772,7 +774,7 @@ public final class CorrelationEngine {
   }
 
   private static boolean sharesSeries(List<SignalState> a, List<SignalState> b) {
-    java.util.Set<String> series = new java.util.HashSet<>();
+    Set<String> series = new HashSet<>();
     for (SignalState s : a) {
       if (s.seriesId != null) {
         series.add(s.seriesId);

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One rollout is often seen several times: announced on the change-events topic and derived from
@@ -83,7 +84,7 @@ final class Rollouts {
     }
     boolean oneInstance = true;
     for (ChangeEvent c : others) {
-      oneInstance &= java.util.Objects.equals(c.getInstance(), rep.getInstance());
+      oneInstance &= Objects.equals(c.getInstance(), rep.getInstance());
     }
     long repEnd = rep.getRolloutEndMs() == null ? rep.getTimestampMs() : rep.getRolloutEndMs();
     if (start >= rep.getTimestampMs() && end <= repEnd && oneInstance) {
