@@ -103,8 +103,13 @@ public final class TemplateMinerFunction
     TemplateState st = templates.get(match.templateId);
     boolean isNew = false;
     if (st == null) {
-      isNew = true;
-      newTemplates.inc();
+      // News only if the miner made the group for this very record: a template generalized from
+      // an older one (a new id for an old pattern) was first seen when that one was, and must not
+      // be announced as a new template carrying an onset from days ago.
+      isNew = match.firstSeenMs >= e.timeMs;
+      if (isNew) {
+        newTemplates.inc();
+      }
       st = TemplateState.of(match.template, Math.min(match.firstSeenMs, e.timeMs), e.timeMs);
       templates.put(match.templateId, st);
     } else if (e.timeMs - st.lastSeenMs > ttlMs / 16) {

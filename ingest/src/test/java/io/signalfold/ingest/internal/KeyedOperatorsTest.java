@@ -386,4 +386,23 @@ class KeyedOperatorsTest {
     assertThat(restored.numEventTimeTimers()).isZero();
     restored.close();
   }
+
+  /**
+   * A message that generalizes an old template ("user <*> logged in" after days of "user alice
+   * logged in") gets a new template id but is not a new template: its first sighting is the old
+   * one's.
+   */
+  @Test
+  void aGeneralizedTemplateIsNotNews() throws Exception {
+    var h = harness(new TemplateMinerFunction(CONFIG), LogEvent::getService);
+    long later = T0_MS + Duration.ofDays(3).toMillis();
+    h.processElement(log("user alice logged in from the web console", T0_MS), T0_MS);
+    h.processElement(log("user bob logged in from the web console", later), later);
+    List<TemplateHit> hits = h.extractOutputValues();
+    assertThat(hits.get(1).templateId).isNotEqualTo(hits.get(0).templateId);
+    assertThat(hits.get(1).template).contains("<*>");
+    assertThat(hits).extracting(x -> x.newTemplate).containsExactly(true, false);
+    assertThat(hits.get(1).firstSeenMs).isEqualTo(T0_MS);
+    h.close();
+  }
 }
