@@ -697,8 +697,7 @@ public final class CorrelationEngine {
       }
       List<SignalState> pm = attracting(members(p), now);
       List<SignalState> cm = attracting(mem, now);
-      if (grouping.related(cm, pm, graphAsOf(p.onsetMs))
-          || grouping.related(pm, cm, graphAsOf(c.onsetMs))) {
+      if (connected(c, cm, p, pm)) {
         absorb(c, p, mem);
       }
     }
@@ -718,23 +717,35 @@ public final class CorrelationEngine {
     saveCandidate(c, ctx);
   }
 
-  private void absorb(CandidateState into, CandidateState p, List<SignalState> intoMembers) {
-    for (SignalState s : members(p)) {
+  /**
+   * Whether two groups belong together: either one's signals relate to the other's in the call
+   * graph as it was at the other's onset.
+   */
+  private boolean connected(
+      CandidateState c, List<SignalState> cm, CandidateState o, List<SignalState> om) {
+    return grouping.related(cm, om, graphAsOf(o.onsetMs))
+        || grouping.related(om, cm, graphAsOf(c.onsetMs));
+  }
+
+  /** Moves every member of {@code from} into {@code into} and drops {@code from}. */
+  private List<SignalState> moveMembers(CandidateState into, CandidateState from) {
+    List<SignalState> moved = members(from);
+    for (SignalState s : moved) {
       addMember(into, s);
       state.signals().put(s.key, s);
-      intoMembers.add(s);
     }
-    removeCandidate(p.id);
+    removeCandidate(from.id);
+    return moved;
+  }
+
+  private void absorb(CandidateState into, CandidateState p, List<SignalState> intoMembers) {
+    intoMembers.addAll(moveMembers(into, p));
   }
 
   private void foldInto(
       CandidateState target, List<CandidateState> sources, long now, Context ctx) {
     for (CandidateState src : sources) {
-      for (SignalState s : members(src)) {
-        addMember(target, s);
-        state.signals().put(s.key, s);
-      }
-      removeCandidate(src.id);
+      moveMembers(target, src);
     }
     markDirty(target, now, true, ctx);
     updateResolveCheck(target, now);
@@ -764,9 +775,7 @@ public final class CorrelationEngine {
       if (!sharesSeries(mem, om)) {
         continue; // only a series of that incident coming back re-opens it, not a neighbour's blip
       }
-      if ((grouping.related(mem, om, graphAsOf(o.onsetMs))
-              || grouping.related(om, mem, graphAsOf(c.onsetMs)))
-          && (best == null || o.resolvedAtMs > best.resolvedAtMs)) {
+      if (connected(c, mem, o, om) && (best == null || o.resolvedAtMs > best.resolvedAtMs)) {
         best = o;
       }
     }
@@ -789,11 +798,7 @@ public final class CorrelationEngine {
   }
 
   private void reopen(CandidateState o, CandidateState c, long now, Context ctx) {
-    for (SignalState s : members(c)) {
-      addMember(o, s);
-      state.signals().put(s.key, s);
-    }
-    removeCandidate(c.id);
+    moveMembers(o, c);
     o.status = CandidateState.UPDATED;
     o.retainUntilMs = Long.MAX_VALUE;
     stats.candidatesReopened++;
@@ -814,8 +819,7 @@ public final class CorrelationEngine {
         continue;
       }
       List<SignalState> om = attracting(members(o), now);
-      if (grouping.related(mem, om, graphAsOf(o.onsetMs))
-          || grouping.related(om, mem, graphAsOf(c.onsetMs))) {
+      if (connected(c, mem, o, om)) {
         return o;
       }
     }

@@ -4,7 +4,7 @@ import io.signalfold.schema.ChangeEvent;
 import io.signalfold.schema.ChangeKind;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,38 +27,30 @@ final class Rollouts {
 
   private Rollouts() {}
 
-  /** The changes with each rollout's sightings merged; other changes unchanged, in input order. */
+  /** The changes with each rollout's sightings merged; other changes unchanged, in time order. */
   static List<Rollout> merge(List<ChangeEvent> changes) {
-    Map<String, List<List<ChangeEvent>>> groups = new LinkedHashMap<>();
-    List<Object> order = new ArrayList<>();
     List<ChangeEvent> sorted = new ArrayList<>(changes);
     sorted.sort(Comparator.comparingLong(ChangeEvent::getTimestampMs));
+    // runs in time order; a change that is no rollout is a run of its own
+    List<List<ChangeEvent>> runs = new ArrayList<>();
+    Map<String, List<ChangeEvent>> lastRunOf = new HashMap<>();
     for (ChangeEvent c : sorted) {
       String key = key(c);
-      if (key == null) {
-        order.add(c);
-        continue;
-      }
-      List<List<ChangeEvent>> runs = groups.computeIfAbsent(key, k -> new ArrayList<>());
-      List<ChangeEvent> last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+      List<ChangeEvent> last = key == null ? null : lastRunOf.get(key);
       if (last != null && c.getTimestampMs() - latest(last) <= SAME_ROLLOUT_GAP_MS) {
         last.add(c);
-      } else {
-        List<ChangeEvent> run = new ArrayList<>();
-        run.add(c);
-        runs.add(run);
-        order.add(run);
+        continue;
+      }
+      List<ChangeEvent> run = new ArrayList<>();
+      run.add(c);
+      runs.add(run);
+      if (key != null) {
+        lastRunOf.put(key, run);
       }
     }
-    List<Rollout> out = new ArrayList<>(order.size());
-    for (Object o : order) {
-      if (o instanceof ChangeEvent c) {
-        out.add(new Rollout(c, List.of()));
-      } else {
-        @SuppressWarnings("unchecked")
-        List<ChangeEvent> run = (List<ChangeEvent>) o;
-        out.add(fold(run));
-      }
+    List<Rollout> out = new ArrayList<>(runs.size());
+    for (List<ChangeEvent> run : runs) {
+      out.add(fold(run));
     }
     return out;
   }
