@@ -143,6 +143,21 @@ class RootCauseRankingTest {
   }
 
   @Test
+  void zoneStillBlamedWhenHealthyZonesInheritSomeOfTheErrors() {
+    IncidentCandidate c = single(SyntheticIncidents.zoneOutageWithInheritedErrors(29));
+    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.ZONE, "az-3");
+    // The az-3 instances are symptoms of the zone, not rivals ranked above it.
+    assertThat(top(c).getDescription()).contains("are worst on zone az-3");
+  }
+
+  @Test
+  void cellStillBlamedWhenTheOtherCellInheritsSomeOfTheErrors() {
+    IncidentCandidate c = single(SyntheticIncidents.cellDegradationWithInheritedErrors(31));
+    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.CELL, "cell-2");
+    assertThat(c.getHypotheses()).noneMatch(h -> h.getKind() == RootCauseKind.TRAFFIC);
+  }
+
+  @Test
   void restartLoopOnOneInstanceBlamesTheInstanceAndRulesOutWarmUp() {
     IncidentCandidate c = single(SyntheticIncidents.restartLoop(37));
     assertThatCandidate(c)

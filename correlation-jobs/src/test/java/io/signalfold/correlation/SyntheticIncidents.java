@@ -580,6 +580,90 @@ final class SyntheticIncidents {
     return t;
   }
 
+  /**
+   * The zone outage as the pipeline sees it: az-3 instances fail outright, and the callers'
+   * instances in the healthy zones inherit a third of those errors, so every instance of the
+   * calling services is anomalous, just less so outside az-3.
+   */
+  static Telemetry zoneOutageWithInheritedErrors(long seed) {
+    Telemetry t = new Telemetry(seed);
+    for (String s : List.of("web", "api", "search", "cart")) {
+      t.service(s, 3, THREE_ZONES).operations("GET /" + s);
+    }
+    t.call("web", "api").call("web", "search").call("api", "cart");
+    for (String s : List.of("web", "api", "search", "cart")) {
+      t.errors(s, null, 0.33, min(30), min(70));
+    }
+    t.background(min(-120), min(100), ATTRS);
+    int i = 0;
+    for (String s : List.of("cart", "api", "web", "search")) {
+      for (int n = 0; n < 3; n++) {
+        boolean inZone = n == 2;
+        if (!inZone && (s.equals("cart") || s.equals("search"))) {
+          continue; // leaves: nothing to inherit
+        }
+        t.anomaly(s, "http.server.error_rate")
+            .instance(s + "-" + n)
+            .onset(min(30.5 + 0.25 * i))
+            .value(inZone ? 1.0 : 0.35, 0.004)
+            .recovers(min(70))
+            .add();
+        t.anomaly(s, "log.error.count")
+            .instance(s + "-" + n)
+            .onset(min(30.5 + 0.25 * i))
+            .value(inZone ? 2.0 : 0.5, 0.03)
+            .recovers(min(70))
+            .add();
+      }
+      i++;
+    }
+    // A latency blip on one healthy-zone instance, as real data has.
+    t.anomaly("api", "http.server.duration.p95")
+        .instance("api-0")
+        .onset(min(32))
+        .value(70, 30)
+        .recovers(min(34))
+        .add();
+    return t;
+  }
+
+  /** The cell failure with inherited errors: cell-1 instances of the callers fail less. */
+  static Telemetry cellDegradationWithInheritedErrors(long seed) {
+    Telemetry t = new Telemetry(seed);
+    String[] zones = {"az-1", "az-2"};
+    for (String s : List.of("router", "accounts", "ledger")) {
+      t.service(s, 4, zones, "cell-1", "cell-1", "cell-2", "cell-2").operations("GET /" + s);
+    }
+    t.call("router", "accounts").call("router", "ledger");
+    t.background(min(-120), min(100), ATTRS);
+    int i = 0;
+    for (String s : List.of("accounts", "ledger", "router")) {
+      for (int n = 0; n < 4; n++) {
+        boolean inCell = n >= 2;
+        if (!inCell && !s.equals("router")) {
+          continue;
+        }
+        t.anomaly(s, "http.server.error_rate")
+            .instance(s + "-" + n)
+            .onset(min(30 + 0.5 * i))
+            .value(inCell ? 0.9 : 0.55, 0.004)
+            .recovers(min(65))
+            .add();
+      }
+      // The successful requests of the failing instances drop: a failure, not less load.
+      t.anomaly(s, "http.server.request_rate")
+          .instance(s + "-3")
+          .kind(AnomalyKind.DIP)
+          .down()
+          .onset(min(30 + 0.5 * i))
+          .value(1, 9)
+          .recovers(min(65))
+          .add();
+      i++;
+    }
+    return t;
+  }
+
   /** Everything in cell-2 fails across both zones. */
   static Telemetry cellDegradation(long seed) {
     Telemetry t = new Telemetry(seed);

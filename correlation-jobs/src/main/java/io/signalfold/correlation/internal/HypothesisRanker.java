@@ -805,6 +805,9 @@ public final class HypothesisRanker {
         continue;
       }
       boolean up = first.direction > 0;
+      if (!up && failuresExplainDrop(n, first)) {
+        continue;
+      }
       HypothesisDraft d =
           new HypothesisDraft(
               RootCauseKind.TRAFFIC,
@@ -847,150 +850,320 @@ public final class HypothesisRanker {
     return best;
   }
 
+  /**
+   * Fewer successful requests while the same service starts failing is the failure seen from the
+   * other side, not less load.
+   */
+  private boolean failuresExplainDrop(Node n, SignalState drop) {
+    for (SignalState s : n.own) {
+      if (s.category == SignalCategory.ERRORS.ordinal()
+          && s.onsetMs <= drop.onsetMs + config.joinWindowMs()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // ---------------------------------------------------------------- common factors
 
   private static final String[] FACTORS = {
     InventoryIndex.INSTANCE, InventoryIndex.CONTAINER, InventoryIndex.ZONE, InventoryIndex.CELL
   };
 
+  /**
+   * Common factors (instance, container, zone, cell). Signals are compared per metric family: one
+   * metric of one service as seen on its instances. A family points at a facet value when the
+   * signals on that value are clearly worse off than the others in the family, so errors that
+   * callers in healthy zones inherit from a failing zone (smaller, but anomalous too) do not hide
+   * the zone. A facet value becomes a hypothesis when most families point at it and the same
+   * services also run on other values.
+   */
   private Map<String, HypothesisDraft> factorHypotheses(
       CandidateAnalysis a,
       InventoryIndex inventory,
       Map<String, HypothesisDraft> drafts,
       long now) {
+    Map<String, List<SignalState>> families = metricFamilies(a);
     Map<String, HypothesisDraft> instanceDrafts = new TreeMap<>();
+    Map<String, HypothesisDraft> placeDrafts = new TreeMap<>();
     for (String facet : FACTORS) {
-      Map<String, List<SignalState>> byValue = new TreeMap<>();
-      int total = 0;
-      for (SignalState s : a.members) {
-        if (s.category == SignalCategory.TOPOLOGY.ordinal()) {
+      boolean perService = facet.equals(InventoryIndex.INSTANCE);
+      // An instance is a factor within its service; the other facets span services.
+      Map<String, Map<String, List<List<SignalState>>>> pointingByScope = new TreeMap<>();
+      Map<String, Integer> totalByScope = new TreeMap<>();
+      for (List<SignalState> family : families.values()) {
+        if (!hasFacet(family, facet)) {
           continue;
         }
-        String v = facetValue(s, facet);
-        if (v != null) {
-          byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(s);
-          total++;
+        String scope = perService ? String.valueOf(family.get(0).service) : "";
+        totalByScope.merge(scope, 1, Integer::sum);
+        String worst = worstOff(family, facet);
+        if (worst != null) {
+          pointingByScope
+              .computeIfAbsent(scope, k -> new TreeMap<>())
+              .computeIfAbsent(worst, k -> new ArrayList<>())
+              .add(family);
         }
       }
-      if (total < 2) {
-        continue;
-      }
-      String top = null;
-      for (Map.Entry<String, List<SignalState>> e : byValue.entrySet()) {
-        if (top == null || e.getValue().size() > byValue.get(top).size()) {
-          top = e.getKey();
-        }
-      }
-      List<SignalState> on = byValue.get(top);
-      double concentration = (double) on.size() / total;
-      if (concentration < 0.75) {
-        continue;
-      }
-      Set<String> services = new TreeSet<>();
-      for (SignalState s : on) {
-        if (s.service != null) {
-          services.add(s.service);
-        }
-      }
-      boolean perService = facet.equals(InventoryIndex.INSTANCE);
-      if (!perService && services.size() < config.minFactorServices()) {
-        continue;
-      }
-      // Not universal: the same services also run with other values of this facet.
-      Set<String> population = new TreeSet<>();
-      for (String svc : services) {
-        population.addAll(inventory.values(svc, facet, now));
-      }
-      if (perService) {
-        for (SignalState s : a.members) {
-          if (s.instance != null && services.contains(s.service)) {
-            population.add(s.instance);
+      for (Map.Entry<String, Map<String, List<List<SignalState>>>> scoped :
+          pointingByScope.entrySet()) {
+        int total = totalByScope.get(scoped.getKey());
+        String top = null;
+        for (Map.Entry<String, List<List<SignalState>>> e : scoped.getValue().entrySet()) {
+          if (top == null || e.getValue().size() > scoped.getValue().get(top).size()) {
+            top = e.getKey();
           }
         }
-      }
-      double exclusivity;
-      String exclusivityReason;
-      if (population.size() > 1 || (population.size() == 1 && !population.contains(top))) {
-        exclusivity = 1.0;
-        Set<String> others = new TreeSet<>(population);
-        others.remove(top);
-        exclusivityReason =
-            "the same services also run on " + String.join(", ", others) + ", which look healthy";
-      } else if (population.isEmpty()) {
-        exclusivity = 0.6;
-        exclusivityReason = "unknown whether the services run elsewhere (no inventory)";
-      } else {
-        continue; // everything runs there: not a distinguishing factor
-      }
-      RootCauseKind kind;
-      EntityKind ek;
-      Weight weight;
-      MitigationClass mit;
-      switch (facet) {
-        case InventoryIndex.INSTANCE -> {
-          kind = RootCauseKind.INSTANCE;
-          ek = EntityKind.INSTANCE;
-          weight = Weight.INSTANCE;
-          mit = MitigationClass.REPLACE_INSTANCE;
+        List<List<SignalState>> pointing = scoped.getValue().get(top);
+        int signalCount = 0;
+        for (List<SignalState> f : pointing) {
+          signalCount += f.size();
         }
-        case InventoryIndex.CONTAINER -> {
-          kind = RootCauseKind.CONTAINER;
-          ek = EntityKind.CONTAINER;
-          weight = Weight.CONTAINER;
-          mit = MitigationClass.REPLACE_INSTANCE;
+        if (total < 2 && signalCount < 2) {
+          continue;
         }
-        case InventoryIndex.ZONE -> {
-          kind = RootCauseKind.ZONE;
-          ek = EntityKind.ZONE;
-          weight = Weight.ZONE;
-          mit = MitigationClass.SHIFT_TRAFFIC;
+        double concentration = (double) pointing.size() / total;
+        if (concentration < 0.75) {
+          continue;
         }
-        default -> {
-          kind = RootCauseKind.CELL;
-          ek = EntityKind.CELL;
-          weight = Weight.CELL;
-          mit = MitigationClass.SHIFT_TRAFFIC;
+        HypothesisDraft d =
+            factorDraft(a, inventory, drafts, instanceDrafts, facet, top, pointing, total, now);
+        if (d != null && !perService) {
+          placeDrafts.put(top, d);
         }
       }
-      String svcText = String.join(", ", services);
-      HypothesisDraft d =
-          new HypothesisDraft(
-              kind,
-              ek,
-              top,
-              perService && services.size() == 1 ? services.iterator().next() : null,
-              w.get(weight),
-              "Common factor: "
-                  + on.size()
-                  + " of "
-                  + total
+    }
+    // An instance that fails as part of a failing zone or cell is one of its symptoms.
+    for (HypothesisDraft inst : instanceDrafts.values()) {
+      for (String place : placesOf(a, inst.entityName)) {
+        HypothesisDraft wider = placeDrafts.get(place);
+        if (wider != null && wider.score > inst.score) {
+          inst.term(
+              "explained",
+              0.5,
+              "part of the wider pattern on "
+                  + wider.entityKind.name().toLowerCase(Locale.ROOT)
                   + " "
-                  + facet
-                  + "-level signals are on "
-                  + facet
-                  + " "
-                  + top
-                  + (services.isEmpty() ? "" : " (" + svcText + ")")
-                  + ".");
-      d.mitigation = mit;
-      d.term("concentration", concentration, on.size() + " of " + total + " signals share it");
-      d.term("exclusivity", exclusivity, exclusivityReason);
-      if (!perService) {
-        double spread =
-            Math.min(
-                w.get(Weight.FACTOR_SPREAD_CAP),
-                1 + w.get(Weight.FACTOR_SPREAD_BONUS) * (services.size() - 1));
-        d.term("spread", spread, services.size() + " services share it");
-      }
-      for (SignalState s : on) {
-        d.addEvidence(evidence.signal(s));
-      }
-      put(drafts, d);
-      if (perService) {
-        instanceDrafts.put(top, d);
+                  + place);
+          break;
+        }
       }
     }
     return instanceDrafts;
+  }
+
+  private static Set<String> placesOf(CandidateAnalysis a, String instance) {
+    Set<String> places = new TreeSet<>();
+    for (SignalState s : a.members) {
+      if (instance.equals(s.instance)) {
+        if (s.zone != null) {
+          places.add(s.zone);
+        }
+        if (s.cell != null) {
+          places.add(s.cell);
+        }
+      }
+    }
+    return places;
+  }
+
+  @Nullable
+  private HypothesisDraft factorDraft(
+      CandidateAnalysis a,
+      InventoryIndex inventory,
+      Map<String, HypothesisDraft> drafts,
+      Map<String, HypothesisDraft> instanceDrafts,
+      String facet,
+      String top,
+      List<List<SignalState>> pointing,
+      int total,
+      long now) {
+    boolean perService = facet.equals(InventoryIndex.INSTANCE);
+    List<SignalState> on = new ArrayList<>();
+    Set<String> services = new TreeSet<>();
+    for (List<SignalState> family : pointing) {
+      for (SignalState s : family) {
+        if (top.equals(facetValue(s, facet))) {
+          on.add(s);
+          if (s.service != null) {
+            services.add(s.service);
+          }
+        }
+      }
+    }
+    if (!perService && services.size() < config.minFactorServices()) {
+      return null;
+    }
+    // Not universal: the same services also run with other values of this facet.
+    Set<String> population = new TreeSet<>();
+    for (String svc : services) {
+      population.addAll(inventory.values(svc, facet, now));
+    }
+    if (perService) {
+      for (SignalState s : a.members) {
+        if (s.instance != null && services.contains(s.service)) {
+          population.add(s.instance);
+        }
+      }
+    }
+    double exclusivity;
+    String exclusivityReason;
+    if (population.size() > 1 || (population.size() == 1 && !population.contains(top))) {
+      exclusivity = 1.0;
+      Set<String> others = new TreeSet<>(population);
+      others.remove(top);
+      exclusivityReason =
+          "the same services also run on "
+              + String.join(", ", others)
+              + ", which look healthy or less affected";
+    } else if (population.isEmpty()) {
+      exclusivity = 0.6;
+      exclusivityReason = "unknown whether the services run elsewhere (no inventory)";
+    } else {
+      return null; // everything runs there: not a distinguishing factor
+    }
+    RootCauseKind kind;
+    EntityKind ek;
+    Weight weight;
+    MitigationClass mit;
+    switch (facet) {
+      case InventoryIndex.INSTANCE -> {
+        kind = RootCauseKind.INSTANCE;
+        ek = EntityKind.INSTANCE;
+        weight = Weight.INSTANCE;
+        mit = MitigationClass.REPLACE_INSTANCE;
+      }
+      case InventoryIndex.CONTAINER -> {
+        kind = RootCauseKind.CONTAINER;
+        ek = EntityKind.CONTAINER;
+        weight = Weight.CONTAINER;
+        mit = MitigationClass.REPLACE_INSTANCE;
+      }
+      case InventoryIndex.ZONE -> {
+        kind = RootCauseKind.ZONE;
+        ek = EntityKind.ZONE;
+        weight = Weight.ZONE;
+        mit = MitigationClass.SHIFT_TRAFFIC;
+      }
+      default -> {
+        kind = RootCauseKind.CELL;
+        ek = EntityKind.CELL;
+        weight = Weight.CELL;
+        mit = MitigationClass.SHIFT_TRAFFIC;
+      }
+    }
+    String svcText = String.join(", ", services);
+    String service = perService && services.size() == 1 ? services.iterator().next() : null;
+    HypothesisDraft d =
+        new HypothesisDraft(
+            kind,
+            ek,
+            top,
+            service,
+            w.get(weight),
+            "Common factor: "
+                + pointing.size()
+                + " of "
+                + total
+                + " metrics seen per "
+                + facet
+                + " are worst on "
+                + facet
+                + " "
+                + top
+                + (services.isEmpty() ? "" : " (" + svcText + ")")
+                + ".");
+    d.mitigation = mit;
+    d.term(
+        "concentration",
+        (double) pointing.size() / total,
+        pointing.size() + " of " + total + " metrics are worst there");
+    d.term("exclusivity", exclusivity, exclusivityReason);
+    if (perService) {
+      Node n = service == null ? null : a.nodes.get(service);
+      if (n != null) {
+        d.term("location", a.locationWeight(n), n.roleReason);
+      }
+    } else {
+      double spread =
+          Math.min(
+              w.get(Weight.FACTOR_SPREAD_CAP),
+              1 + w.get(Weight.FACTOR_SPREAD_BONUS) * (services.size() - 1));
+      d.term("spread", spread, services.size() + " services share it");
+    }
+    for (SignalState s : on) {
+      d.addEvidence(evidence.signal(s));
+    }
+    put(drafts, d);
+    if (perService) {
+      instanceDrafts.put(top, d);
+    }
+    return d;
+  }
+
+  /** How much worse the signals on one facet value must be than the rest of their family. */
+  private static final double WORST_OFF_MARGIN = 1.2;
+
+  /**
+   * Entity-level signals grouped by metric: service, signal name, direction and series with the
+   * instance blanked out, so the instances of one service line up against each other.
+   */
+  private static Map<String, List<SignalState>> metricFamilies(CandidateAnalysis a) {
+    Map<String, List<SignalState>> families = new TreeMap<>();
+    for (SignalState s : a.members) {
+      if (s.category == SignalCategory.TOPOLOGY.ordinal()
+          || (s.instance == null && s.container == null && s.zone == null && s.cell == null)) {
+        continue;
+      }
+      String series = s.seriesId == null ? "" : s.seriesId;
+      if (s.instance != null) {
+        series = series.replace(s.instance, "*");
+      }
+      families
+          .computeIfAbsent(s.signal + '|' + s.direction + '|' + series, k -> new ArrayList<>())
+          .add(s);
+    }
+    return families;
+  }
+
+  private static boolean hasFacet(List<SignalState> family, String facet) {
+    for (SignalState s : family) {
+      if (facetValue(s, facet) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The facet value whose signals in the family all deviate clearly more than every other signal of
+   * the family; null when no value stands out.
+   */
+  @Nullable
+  static String worstOff(List<SignalState> family, String facet) {
+    Set<String> values = new TreeSet<>();
+    for (SignalState s : family) {
+      String v = facetValue(s, facet);
+      if (v != null) {
+        values.add(v);
+      }
+    }
+    for (String v : values) {
+      double minOn = Double.POSITIVE_INFINITY;
+      double maxOff = 0;
+      for (SignalState s : family) {
+        double dev = Math.abs(s.value - s.expected);
+        if (v.equals(facetValue(s, facet))) {
+          minOn = Math.min(minOn, dev);
+        } else {
+          maxOff = Math.max(maxOff, dev);
+        }
+      }
+      if (minOn > WORST_OFF_MARGIN * maxOff) {
+        return v;
+      }
+    }
+    return null;
   }
 
   @Nullable
