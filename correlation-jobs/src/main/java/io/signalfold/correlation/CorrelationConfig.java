@@ -40,6 +40,7 @@ public final class CorrelationConfig implements Serializable {
   final long impactUpdateIntervalMs;
   final long quietPeriodMs;
   final long reopenWindowMs;
+  final long slowFaultReopenWindowMs;
   final long signalStaleAfterMs;
   final long resolvedRetentionMs;
   final int maxSignalsPerCandidate;
@@ -109,6 +110,7 @@ public final class CorrelationConfig implements Serializable {
     impactUpdateIntervalMs = b.impactUpdateIntervalMs;
     quietPeriodMs = b.quietPeriodMs;
     reopenWindowMs = b.reopenWindowMs;
+    slowFaultReopenWindowMs = b.slowFaultReopenWindowMs;
     signalStaleAfterMs = b.signalStaleAfterMs;
     resolvedRetentionMs = b.resolvedRetentionMs;
     maxSignalsPerCandidate = b.maxSignalsPerCandidate;
@@ -248,6 +250,16 @@ public final class CorrelationConfig implements Serializable {
    */
   public long reopenWindowMs() {
     return reopenWindowMs;
+  }
+
+  /**
+   * How long after a slow fault's candidate (one that started with a leading signal: a leak, a
+   * filling disk, a latency ramp) resolved its consequences (errors, SLO burn) on the same services
+   * re-open it rather than open a new candidate. The band of a slow fault catches up and the
+   * candidate resolves, then the fault bites.
+   */
+  public long slowFaultReopenWindowMs() {
+    return slowFaultReopenWindowMs;
   }
 
   public long signalStaleAfterMs() {
@@ -442,6 +454,8 @@ public final class CorrelationConfig implements Serializable {
         + quietPeriodMs
         + ", reopenWindowMs="
         + reopenWindowMs
+        + ", slowFaultReopenWindowMs="
+        + slowFaultReopenWindowMs
         + ", updateIntervalMs="
         + updateIntervalMs
         + ", changeLookbackMs="
@@ -511,6 +525,7 @@ public final class CorrelationConfig implements Serializable {
     private long impactUpdateIntervalMs = 5 * 60_000;
     private long quietPeriodMs = 5 * 60_000;
     private long reopenWindowMs = 60 * 60_000;
+    private long slowFaultReopenWindowMs = 6 * 3_600_000L;
     private long signalStaleAfterMs = 15 * 60_000;
     private long resolvedRetentionMs = 24 * 3_600_000L;
     private int maxSignalsPerCandidate = 200;
@@ -575,6 +590,7 @@ public final class CorrelationConfig implements Serializable {
       impactUpdateIntervalMs = c.impactUpdateIntervalMs;
       quietPeriodMs = c.quietPeriodMs;
       reopenWindowMs = c.reopenWindowMs;
+      slowFaultReopenWindowMs = c.slowFaultReopenWindowMs;
       signalStaleAfterMs = c.signalStaleAfterMs;
       resolvedRetentionMs = c.resolvedRetentionMs;
       maxSignalsPerCandidate = c.maxSignalsPerCandidate;
@@ -648,6 +664,11 @@ public final class CorrelationConfig implements Serializable {
 
     public Builder reopenWindow(Duration d) {
       reopenWindowMs = positive("lifecycle.reopen-window", d.toMillis(), true);
+      return this;
+    }
+
+    public Builder slowFaultReopenWindow(Duration d) {
+      slowFaultReopenWindowMs = positive("lifecycle.slow-fault-reopen-window", d.toMillis(), true);
       return this;
     }
 
@@ -794,6 +815,7 @@ public final class CorrelationConfig implements Serializable {
         case "lifecycle.impact-update-interval" -> impactUpdateIntervalMs = dur(key, v, true);
         case "lifecycle.quiet-period" -> quietPeriodMs = dur(key, v, true);
         case "lifecycle.reopen-window" -> reopenWindowMs = dur(key, v, true);
+        case "lifecycle.slow-fault-reopen-window" -> slowFaultReopenWindowMs = dur(key, v, true);
         case "lifecycle.signal-stale-after" -> signalStaleAfterMs = dur(key, v, false);
         case "lifecycle.resolved-retention" -> resolvedRetentionMs = dur(key, v, true);
         case "lifecycle.max-signals-per-candidate" -> maxSignalsPerCandidate = integer(key, v);

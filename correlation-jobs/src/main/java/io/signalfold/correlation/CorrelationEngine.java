@@ -11,6 +11,7 @@ import io.signalfold.correlation.internal.ImpactIndex;
 import io.signalfold.correlation.internal.InMemoryCorrelationState;
 import io.signalfold.correlation.internal.InventoryFact;
 import io.signalfold.correlation.internal.InventoryIndex;
+import io.signalfold.correlation.internal.SignalCategory;
 import io.signalfold.correlation.internal.SignalFactory;
 import io.signalfold.correlation.internal.SignalState;
 import io.signalfold.correlation.internal.StableIds;
@@ -682,10 +683,13 @@ public final class CorrelationEngine {
       foldInto(target, List.of(c), now, ctx);
       return;
     }
-    // 1b. Connected to a candidate resolved shortly before: the same incident flaring up again
-    // (a slow ramp whose band caught up, then fell behind again) re-opens it.
+    // 1b. The same incident coming back after it went quiet (a slow ramp whose band caught up,
+    // then fell behind again): a resolved candidate re-opens, a live one takes the group.
     target = recentlyResolvedRelated(c, attracting(mem, now));
-    if (target != null) {
+    if (target != null && target.isLive()) {
+      foldInto(target, List.of(c), now, ctx);
+      return;
+    } else if (target != null) {
       reopen(target, c, now, ctx);
       return;
     }
@@ -762,24 +766,80 @@ public final class CorrelationEngine {
       return null;
     }
     CandidateState best = null;
+    long bestQuietSince = Long.MIN_VALUE;
+    boolean consequences = hasLaggingOpener(mem);
+    long window = Math.max(config.reopenWindowMs(), config.slowFaultReopenWindowMs());
     for (String id : state.candidates().sortedKeys()) {
       CandidateState o = state.candidates().get(id);
-      if (o == null
-          || o.id.equals(c.id)
-          || o.status != CandidateState.RESOLVED
-          || c.onsetMs < o.resolvedAtMs - config.quietPeriodMs()
-          || c.onsetMs > o.resolvedAtMs + config.reopenWindowMs()) {
+      if (o == null || o.id.equals(c.id) || !(o.isLive() || o.status == CandidateState.RESOLVED)) {
+        continue;
+      }
+      // A live candidate that went quiet longer than the join window counts from its last
+      // activity, as if it had resolved then.
+      long quietSince = o.isLive() ? o.lastActivityMs : o.resolvedAtMs;
+      if (c.onsetMs < quietSince - config.quietPeriodMs() || c.onsetMs > quietSince + window) {
         continue;
       }
       List<SignalState> om = members(o);
-      if (!sharesSeries(mem, om)) {
-        continue; // only a series of that incident coming back re-opens it, not a neighbour's blip
+      // A slow fault's band catches up and its candidate resolves while the fault goes on: its
+      // series come back, or it bites as errors or burn on the same services, hours later.
+      boolean slow = startedLeading(om);
+      long flareUpWindow =
+          slow
+              ? Math.max(config.reopenWindowMs(), config.slowFaultReopenWindowMs())
+              : config.reopenWindowMs();
+      boolean flareUp = c.onsetMs <= quietSince + flareUpWindow && sharesSeries(mem, om);
+      boolean biting =
+          slow
+              && consequences
+              && c.onsetMs <= quietSince + config.slowFaultReopenWindowMs()
+              && sharesService(mem, om);
+      if (!flareUp && !biting) {
+        continue; // not that incident coming back, only a neighbour's blip
       }
-      if (connected(c, mem, o, om) && (best == null || o.resolvedAtMs > best.resolvedAtMs)) {
+      if (connected(c, mem, o, om) && (best == null || quietSince > bestQuietSince)) {
         best = o;
+        bestQuietSince = quietSince;
       }
     }
     return best;
+  }
+
+  private static boolean hasLaggingOpener(List<SignalState> mem) {
+    for (SignalState s : mem) {
+      if (s.opener && !s.leading) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the earliest anomaly of the group was a leading signal. */
+  private static boolean startedLeading(List<SignalState> mem) {
+    SignalState first = null;
+    for (SignalState s : mem) {
+      if (s.source == SignalState.ANOMALY
+          && s.category != SignalCategory.TOPOLOGY.ordinal()
+          && (first == null || s.onsetMs < first.onsetMs)) {
+        first = s;
+      }
+    }
+    return first != null && first.leading;
+  }
+
+  private static boolean sharesService(List<SignalState> a, List<SignalState> b) {
+    Set<String> services = new HashSet<>();
+    for (SignalState s : a) {
+      if (s.service != null) {
+        services.add(s.service);
+      }
+    }
+    for (SignalState s : b) {
+      if (s.service != null && services.contains(s.service)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean sharesSeries(List<SignalState> a, List<SignalState> b) {

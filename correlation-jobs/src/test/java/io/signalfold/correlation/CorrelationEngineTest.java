@@ -202,6 +202,43 @@ class CorrelationEngineTest {
   }
 
   @Test
+  void aLevelShiftThatStaysInsideTheBandDoesNotOpenACandidateOnItsOwn() {
+    for (double value : new double[] {130, 400}) {
+      Telemetry t = new Telemetry(71);
+      t.service("catalog", 2);
+      t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
+      // A busier hour on the database client: CUSUM sees the shift, the band says it is ordinary.
+      t.anomaly("catalog", "http.client.request.rate")
+          .peer("catalog-db")
+          .kind(io.signalfold.schema.AnomalyKind.LEVEL_SHIFT)
+          .onset(min(10))
+          .value(value, 100)
+          .recovers(min(50))
+          .add();
+      EngineDriver driver = new EngineDriver(CONFIG).feed(t.sorted()).finish();
+      if (value < 150) {
+        assertThat(driver.candidates).as("in-band level shift (%s vs 100)", value).isEmpty();
+      } else {
+        assertThat(latest(driver.candidates))
+            .as("level shift out of the band (%s vs 100)", value)
+            .hasSize(1);
+      }
+    }
+    // Memory accumulates: an in-band shift that persists is a leak in the making.
+    Telemetry t = new Telemetry(71);
+    t.service("cart", 2);
+    t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
+    t.anomaly("cart", "jvm.memory.used")
+        .instance("cart-0")
+        .kind(io.signalfold.schema.AnomalyKind.LEVEL_SHIFT)
+        .onset(min(10))
+        .value(130, 100)
+        .recovers(min(50))
+        .add();
+    assertThat(latest(new EngineDriver(CONFIG).feed(t.sorted()).finish().candidates)).hasSize(1);
+  }
+
+  @Test
   void aCandidateResolvesAQuietPeriodAfterItsLastSignalRecoversAndFlapsDoNotReopen() {
     Telemetry t = new Telemetry(71);
     t.service("api", 2);
@@ -280,6 +317,38 @@ class CorrelationEngineTest {
         .containsSubsequence(
             CandidateStatus.RESOLVED, CandidateStatus.UPDATED, CandidateStatus.RESOLVED);
     assertThat(d.engine.stats().candidatesReopened()).isEqualTo(1);
+  }
+
+  @Test
+  void aSlowFaultThatBitesHoursAfterItsCandidateResolvedReopensIt() {
+    for (boolean leak : new boolean[] {true, false}) {
+      Telemetry t = new Telemetry(73);
+      t.service("web", 2);
+      t.service("cart", 2);
+      t.call("web", "cart");
+      t.background(min(-70), min(300), SyntheticIncidents.ATTRS);
+      var first =
+          leak
+              ? t.anomaly("cart", "jvm.memory.used").leading().value(900, 400)
+              : t.anomaly("cart", "http.server.error_rate").value(0.3, 0.004);
+      first.onset(min(10)).recovers(min(40)).add();
+      // Two hours later the leak runs out of memory: the errors are its consequence.
+      t.anomaly("cart", "http.server.error_rate")
+          .onset(min(160))
+          .value(0.4, 0.004)
+          .recovers(min(190))
+          .add();
+      EngineDriver d = new EngineDriver(CONFIG).feed(t.sorted()).finish();
+      List<IncidentCandidate> all = latest(d.candidates);
+      if (leak) {
+        assertThat(all).as("the leak's candidate re-opened").hasSize(1);
+        assertThat(all.get(0).getSignalIds()).hasSize(2);
+        assertThat(d.engine.stats().candidatesReopened()).isEqualTo(1);
+      } else {
+        assertThat(all).as("an error burst two hours after another: a new incident").hasSize(2);
+        assertThat(d.engine.stats().candidatesReopened()).isZero();
+      }
+    }
   }
 
   @Test

@@ -92,6 +92,12 @@ class RootCauseRankingTest {
   }
 
   @Test
+  void theLeakingSidecarStaysTheCauseWhenTheAppContainersFailLater() {
+    IncidentCandidate c = single(SyntheticIncidents.sidecarLeakThenErrors(13));
+    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.CONTAINER, "envoy");
+  }
+
+  @Test
   void sidecarContainerLeakingAcrossServicesIsOneCandidateBlamingTheContainer() {
     IncidentCandidate c = single(SyntheticIncidents.sidecarLeak(13));
     assertThatCandidate(c).hasTopHypothesis(RootCauseKind.CONTAINER, "envoy");

@@ -389,6 +389,31 @@ final class SyntheticIncidents {
     return t;
   }
 
+  /**
+   * The sidecar leak, later biting: after the envoy containers leak, the requests the app
+   * containers serve start failing on every service. More metric families then sit on the app
+   * container than on envoy, but they came 85 minutes later.
+   */
+  static Telemetry sidecarLeakThenErrors(long seed) {
+    Telemetry t = sidecarLeak(seed);
+    int i = 0;
+    for (String s : List.of("gw", "a", "b", "c", "d")) {
+      for (String inst : List.of(s + "-0", s + "-1")) {
+        for (String signal : List.of("http.server.error_rate", "http.server.duration.p95")) {
+          t.anomaly(s, signal)
+              .instance(inst)
+              .container("app")
+              .onset(min(125 + i))
+              .value(signal.contains("error") ? 0.5 : 900, signal.contains("error") ? 0.004 : 90)
+              .recovers(min(190))
+              .add();
+        }
+      }
+      i++;
+    }
+    return t;
+  }
+
   /** A planned load test on the gateway saturates api's CPU; an unrelated deploy of reports. */
   static Telemetry plannedLoadTest(long seed) {
     Telemetry t = new Telemetry(seed);

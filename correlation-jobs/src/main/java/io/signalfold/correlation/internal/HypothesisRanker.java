@@ -413,21 +413,11 @@ public final class HypothesisRanker {
       case MANUAL_SESSION -> {
         String host = c.getInstance();
         if (host != null) {
-          int on = 0;
-          int total = 0;
-          for (SignalState s : a.members) {
-            if (s.instance != null) {
-              total++;
-              if (host.equals(s.instance)) {
-                on++;
-              }
-            }
-          }
-          if (on > 0) {
-            double share = (double) on / total;
+          int[] share = worstOffShare(a, host);
+          if (share[0] > 0) {
             return new Location(
-                w.get(Weight.LOCATION_ROOT) * Math.max(0.5, share),
-                on + " of " + total + " instance-level signals are on host " + host,
+                w.get(Weight.LOCATION_ROOT) * Math.max(0.5, (double) share[0] / share[1]),
+                share[0] + " of " + share[1] + " metrics of its service are worst on host " + host,
                 svc == null ? null : a.nodes.get(svc));
           }
         }
@@ -889,52 +879,78 @@ public final class HypothesisRanker {
     for (String facet : FACTORS) {
       boolean perService = facet.equals(InventoryIndex.INSTANCE);
       // An instance is a factor within its service; the other facets span services.
-      Map<String, Map<String, List<List<SignalState>>>> pointingByScope = new TreeMap<>();
-      Map<String, Integer> totalByScope = new TreeMap<>();
+      Map<String, List<List<SignalState>>> byScope = new TreeMap<>();
       for (List<SignalState> family : families.values()) {
-        if (!hasFacet(family, facet)) {
-          continue;
-        }
-        String scope = perService ? String.valueOf(family.get(0).service) : "";
-        totalByScope.merge(scope, 1, Integer::sum);
-        String worst = worstOff(family, facet);
-        if (worst != null) {
-          pointingByScope
-              .computeIfAbsent(scope, k -> new TreeMap<>())
-              .computeIfAbsent(worst, k -> new ArrayList<>())
-              .add(family);
+        if (hasFacet(family, facet)) {
+          String scope = perService ? String.valueOf(family.get(0).service) : "";
+          byScope.computeIfAbsent(scope, k -> new ArrayList<>()).add(family);
         }
       }
-      for (Map.Entry<String, Map<String, List<List<SignalState>>>> scoped :
-          pointingByScope.entrySet()) {
-        int total = totalByScope.get(scoped.getKey());
-        String top = null;
-        for (Map.Entry<String, List<List<SignalState>>> e : scoped.getValue().entrySet()) {
-          if (top == null || e.getValue().size() > scoped.getValue().get(top).size()) {
-            top = e.getKey();
+      for (List<List<SignalState>> scoped : byScope.values()) {
+        Map<String, List<List<SignalState>>> pointingAt = new TreeMap<>();
+        for (List<SignalState> family : scoped) {
+          String worst = worstOff(family, facet);
+          if (worst != null) {
+            pointingAt.computeIfAbsent(worst, k -> new ArrayList<>()).add(family);
           }
         }
-        List<List<SignalState>> pointing = scoped.getValue().get(top);
-        int signalCount = 0;
-        for (List<SignalState> f : pointing) {
-          signalCount += f.size();
-        }
-        if (total < 2 && signalCount < 2) {
-          continue;
-        }
-        double concentration = (double) pointing.size() / total;
-        if (concentration < 0.75) {
-          continue;
-        }
-        HypothesisDraft d =
-            factorDraft(a, inventory, drafts, instanceDrafts, facet, top, pointing, total, now);
-        if (d != null && !perService) {
-          placeDrafts.put(top, d);
+        for (Map.Entry<String, List<List<SignalState>>> e : pointingAt.entrySet()) {
+          // Judged among the metrics that went anomalous around the same time: a sidecar's leak
+          // and, hours later, the app's errors from its OOM are two phases, each with its factor.
+          long start = Long.MAX_VALUE;
+          for (List<SignalState> f : e.getValue()) {
+            start = Math.min(start, familyOnset(f));
+          }
+          long phase = a.leadingFirst ? FACTOR_PHASE_LEADING_MS : FACTOR_PHASE_MS;
+          List<List<SignalState>> pointing = new ArrayList<>();
+          for (List<SignalState> f : e.getValue()) {
+            if (familyOnset(f) <= start + phase) {
+              pointing.add(f);
+            }
+          }
+          int total = 0;
+          for (List<SignalState> f : scoped) {
+            if (Math.abs(familyOnset(f) - start) <= phase) {
+              total++;
+            }
+          }
+          if (pointing.size() < 2) {
+            continue; // one metric alone is not a pattern
+          }
+          if ((double) pointing.size() / total < 0.75) {
+            continue;
+          }
+          HypothesisDraft d =
+              factorDraft(
+                  a, inventory, drafts, instanceDrafts, facet, e.getKey(), pointing, total, now);
+          if (d != null) {
+            long lag = Math.max(0, start - a.onsetMs);
+            double floor = w.get(Weight.ONSET_ORDER_FLOOR);
+            d.term(
+                "onset order",
+                floor + (1 - floor) * Math.exp(-lag / 120_000.0),
+                "its metrics went anomalous " + duration(lag) + " after the first signal");
+            if (!perService) {
+              placeDrafts.put(e.getKey(), d);
+            }
+          }
         }
       }
     }
-    // An instance that fails as part of a failing zone or cell is one of its symptoms.
+    // An instance that fails as part of a failing zone or cell is one of its symptoms; one that a
+    // change touched directly (a session on that host) is where that change acted.
     for (HypothesisDraft inst : instanceDrafts.values()) {
+      HypothesisDraft change = null;
+      for (HypothesisDraft d : drafts.values()) {
+        if (d.changeId != null && inst.entityName.equals(d.entityName)) {
+          change = d;
+          break;
+        }
+      }
+      if (change != null) {
+        inst.term("explained", 0.5, "the " + change.changeId + " change acted on this instance");
+        continue;
+      }
       for (String place : placesOf(a, inst.entityName)) {
         HypothesisDraft wider = placeDrafts.get(place);
         if (wider != null && wider.score > inst.score) {
@@ -950,6 +966,35 @@ public final class HypothesisRanker {
       }
     }
     return instanceDrafts;
+  }
+
+  /**
+   * Of the metric families of the instance's service that are seen per instance: how many are worst
+   * on that instance, and how many there are.
+   */
+  private static int[] worstOffShare(CandidateAnalysis a, String instance) {
+    String service = null;
+    for (SignalState s : a.members) {
+      if (instance.equals(s.instance)) {
+        service = s.service;
+        break;
+      }
+    }
+    int on = 0;
+    int total = 0;
+    if (service == null) {
+      return new int[] {0, 0};
+    }
+    for (List<SignalState> family : metricFamilies(a).values()) {
+      if (!service.equals(family.get(0).service) || !hasFacet(family, InventoryIndex.INSTANCE)) {
+        continue;
+      }
+      total++;
+      if (instance.equals(worstOff(family, InventoryIndex.INSTANCE))) {
+        on++;
+      }
+    }
+    return new int[] {on, total};
   }
 
   private static Set<String> placesOf(CandidateAnalysis a, String instance) {
@@ -1099,6 +1144,19 @@ public final class HypothesisRanker {
       instanceDrafts.put(top, d);
     }
     return d;
+  }
+
+  /** Metrics judged together for a common factor: those anomalous within this of each other. */
+  private static final long FACTOR_PHASE_MS = 15 * 60_000L;
+
+  private static final long FACTOR_PHASE_LEADING_MS = 60 * 60_000L;
+
+  private static long familyOnset(List<SignalState> family) {
+    long onset = Long.MAX_VALUE;
+    for (SignalState s : family) {
+      onset = Math.min(onset, s.onsetMs);
+    }
+    return onset;
   }
 
   /** How much worse the signals on one facet value must be than the rest of their family. */

@@ -93,11 +93,6 @@ public final class SignalFactory {
     s.records++;
     s.alarm |= a.getTier() == AnomalyTier.ALARM;
     s.recurring = a.getRecurring();
-    s.opener =
-        s.alarm
-            && !s.recurring
-            && s.source == SignalState.ANOMALY
-            && !"NEW_DEPENDENCY".equals(s.anomalyKind);
     s.onsetMs = Math.min(s.onsetMs, a.getOnsetMs());
     s.score = Math.max(s.score, a.getScore());
     s.historyMs = a.getHistoryMs();
@@ -108,6 +103,18 @@ public final class SignalFactory {
       s.lower = a.getLower();
       s.upper = a.getUpper();
     }
+    // A level shift that never left the seasonal band (a few points of CPU, a busier night) is
+    // real but ordinary: it supports an incident, it does not start one. Memory and disk are the
+    // exception: they accumulate, so a shift that persists is a leak or a fill in the making.
+    s.opener =
+        s.alarm
+            && !s.recurring
+            && s.source == SignalState.ANOMALY
+            && !"NEW_DEPENDENCY".equals(s.anomalyKind)
+            && (!"LEVEL_SHIFT".equals(s.anomalyKind)
+                || s.category == SignalCategory.MEMORY.ordinal()
+                || s.category == SignalCategory.DISK.ordinal()
+                || deviation(s.value, s.expected, s.lower, s.upper) > 1);
     if (s.category == SignalCategory.LOG.ordinal()) {
       s.logCount += Math.max(0, a.getValue());
     }
