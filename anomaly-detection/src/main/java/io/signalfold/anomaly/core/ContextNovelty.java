@@ -56,12 +56,19 @@ final class ContextNovelty {
 
   /**
    * Observes one value (finite) and returns the number of orders whose context ending at it was new
-   * (0 until {@code orders} points have been seen: a partial history is not a context).
+   * (0 until the range is more than one value and {@code orders} points have been sliced: a partial
+   * history is not a context).
    */
   int observe(double x) {
+    if (Double.isNaN(min) || max <= min) {
+      // no range yet, so no slices: a constant start is not a history
+      min = Double.isNaN(min) ? x : Math.min(min, x);
+      max = Double.isNaN(max) ? x : Math.max(max, x);
+      return 0;
+    }
     int slice = slice(x);
-    min = Double.isNaN(min) ? x : Math.min(min, x);
-    max = Double.isNaN(max) ? x : Math.max(max, x);
+    min = Math.min(min, x);
+    max = Math.max(max, x);
     System.arraycopy(recent, 0, recent, 1, orders - 1);
     recent[0] = slice;
     filled = Math.min(filled + 1, orders);
@@ -86,9 +93,6 @@ final class ContextNovelty {
   }
 
   private int slice(double x) {
-    if (Double.isNaN(min) || max <= min) {
-      return levels / 2; // no range yet: the middle
-    }
     double f = (x - min) / (max - min);
     return Math.max(0, Math.min(levels - 1, (int) Math.floor(f * levels)));
   }

@@ -26,11 +26,15 @@ class ContextNoveltyTest {
   }
 
   @Test
-  void nothingIsNewUntilTheHistoryIsAsLongAsTheLongestContext() {
+  void nothingIsNewUntilThereIsARangeAndAHistoryAsLongAsTheLongestContext() {
     ContextNovelty c = new ContextNovelty(5, 3);
-    assertThat(c.observe(1)).isZero();
-    assertThat(c.observe(2)).isZero();
-    assertThat(c.observe(3)).isPositive();
+    for (int i = 0; i < 10; i++) {
+      assertThat(c.observe(1)).isZero(); // a constant start: no range, no slices
+    }
+    assertThat(c.observe(2)).isZero(); // the first change only makes the range
+    assertThat(c.observe(3)).isZero(); // one slice
+    assertThat(c.observe(1)).isZero(); // two
+    assertThat(c.observe(2)).isEqualTo(3); // three: the first context of every order
   }
 
   @Test
