@@ -21,6 +21,10 @@ import io.signalfold.schema.Direction;
  *       new pair of slices 0.90, only a new triple 0.85) under the same warm-up, and again only the
  *       first new sequence of a burst counts (quiet {@code quietPoints} points): a series that
  *       moves into unknown territory produces new sequences for a while, one event.
+ *   <li>optionally, a sustained deviation from the earlier cycle ({@link CycleDeviation}): the
+ *       values have been far from those at the same time one day (or one week) earlier for long
+ *       enough; it scores {@code 0.9}, again only the first of a burst (quiet {@code quietPoints}
+ *       points), under the same warm-up.
  * </ul>
  *
  * <p>A point reports that score only when it is higher than the score of each of the previous
@@ -49,6 +53,8 @@ public final class PointScore {
   /** Longest sequence (points) for sequence novelty in the NAB configuration. */
   public static final int NAB_CONTEXT_ORDERS = 3;
 
+  private static final double CYCLE_SCORE = 0.9;
+
   private static final double CONTEXT_BASE = 0.8;
   private static final double CONTEXT_SPAN = 0.15;
 
@@ -72,6 +78,8 @@ public final class PointScore {
   private long lastNovel = Long.MIN_VALUE / 2;
   private final ContextNovelty context;
   private long lastContext = Long.MIN_VALUE / 2;
+  private final CycleDeviation cycle;
+  private long lastCycle = Long.MIN_VALUE / 2;
 
   /**
    * @param warmupPoints points that only learn the range
@@ -82,7 +90,7 @@ public final class PointScore {
    */
   public PointScore(
       int warmupPoints, long warmupMs, int quietPoints, int repeatPoints, Direction sides) {
-    this(warmupPoints, warmupMs, quietPoints, repeatPoints, sides, 0, 0);
+    this(warmupPoints, warmupMs, quietPoints, repeatPoints, sides, 0, 0, false);
   }
 
   /**
@@ -95,6 +103,7 @@ public final class PointScore {
    *     no side)
    * @param contextLevels slices of the range for sequence novelty, 0 to leave it out
    * @param contextOrders longest sequence for sequence novelty (points)
+   * @param cycleDeviation whether to score sustained deviations from the earlier day or week
    */
   public PointScore(
       int warmupPoints,
@@ -103,7 +112,9 @@ public final class PointScore {
       int repeatPoints,
       Direction sides,
       int contextLevels,
-      int contextOrders) {
+      int contextOrders,
+      boolean cycleDeviation) {
+    this.cycle = cycleDeviation ? new CycleDeviation() : null;
     this.context = contextLevels > 0 ? new ContextNovelty(contextLevels, contextOrders) : null;
     this.warmupPoints = warmupPoints;
     this.warmupMs = warmupMs;
@@ -114,7 +125,7 @@ public final class PointScore {
 
   /**
    * The NAB configuration: 60 points of warm-up, bursts of 50 points, repeats over 25, both sides,
-   * sequence novelty over 5 slices and up to 3 points.
+   * sequence novelty over 5 slices and up to 3 points, deviations from the earlier cycle.
    */
   public static PointScore forNab() {
     return new PointScore(
@@ -124,7 +135,8 @@ public final class PointScore {
         DEFAULT_REPEAT_POINTS,
         Direction.NONE,
         NAB_CONTEXT_LEVELS,
-        NAB_CONTEXT_ORDERS);
+        NAB_CONTEXT_ORDERS,
+        true);
   }
 
   /**
@@ -155,6 +167,7 @@ public final class PointScore {
       return recordScore;
     }
     int newContexts = context == null ? 0 : context.observe(x);
+    boolean cycleFound = cycle != null && cycle.observe(t, x);
     if (points == 0) {
       firstMs = t;
       min = x;
@@ -171,6 +184,12 @@ public final class PointScore {
         result = Math.max(result, s);
       }
       lastContext = points;
+    }
+    if (cycleFound) {
+      if (warm && points - lastCycle > quietPoints) {
+        result = Math.max(result, CYCLE_SCORE);
+      }
+      lastCycle = points;
     }
     if (warm && range > 0) {
       double excess = 0.0;
