@@ -4,7 +4,7 @@ import io.signalfold.schema.Direction;
 
 /**
  * One anomaly score in [0, 1] per observed point, for consumers that want a score per point rather
- * than episode records (the NAB harness). It is the larger of two pieces of evidence:
+ * than episode records (the NAB harness). It is the largest of these pieces of evidence:
  *
  * <ul>
  *   <li>the score of the feed record the point produced (an episode opening or escalation of the
@@ -15,6 +15,16 @@ import io.signalfold.schema.Direction;
  *       value lies (as a fraction of the range: 1% -> 0.90, 10% -> 0.946, 100% -> 0.992), and only
  *       the first novel point of a burst counts: a novel point within {@code quietPoints} points of
  *       the previous one scores nothing (a climb to new highs is one event, not one per point).
+ *   <li>optionally, sequence novelty ({@link ContextNovelty}): the value, quantised to a few slices
+ *       of the range seen so far, completes a short sequence of slices never seen before. It scores
+ *       {@code 0.8 + 0.15 * (new orders / orders)} (a slice never visited: 0.95; with 3 orders, a
+ *       new pair of slices 0.90, only a new triple 0.85) under the same warm-up, and again only the
+ *       first new sequence of a burst counts (quiet {@code quietPoints} points): a series that
+ *       moves into unknown territory produces new sequences for a while, one event.
+ *   <li>optionally, a sustained deviation from the earlier cycle ({@link CycleDeviation}): the
+ *       values have been far from those at the same time one day (or one week) earlier for long
+ *       enough; it scores {@code 0.9}, again only the first of a burst (quiet {@code quietPoints}
+ *       points), under the same warm-up.
  * </ul>
  *
  * <p>A point reports that score only when it is higher than the score of each of the previous
@@ -37,6 +47,17 @@ public final class PointScore {
   /** Points over which a score must be a new high to be reported again. */
   public static final int DEFAULT_REPEAT_POINTS = 25;
 
+  /** Slices of the range for sequence novelty in the NAB configuration. */
+  public static final int NAB_CONTEXT_LEVELS = 5;
+
+  /** Longest sequence (points) for sequence novelty in the NAB configuration. */
+  public static final int NAB_CONTEXT_ORDERS = 3;
+
+  private static final double CYCLE_SCORE = 0.9;
+
+  private static final double CONTEXT_BASE = 0.8;
+  private static final double CONTEXT_SPAN = 0.15;
+
   private static final double NOVEL_BASE = 0.9;
   private static final double NOVEL_PER_E = 0.02;
   private static final double NOVEL_REF_EXCESS = 0.01;
@@ -55,6 +76,10 @@ public final class PointScore {
   private double min;
   private double max;
   private long lastNovel = Long.MIN_VALUE / 2;
+  private final ContextNovelty context;
+  private long lastContext = Long.MIN_VALUE / 2;
+  private final CycleDeviation cycle;
+  private long lastCycle = Long.MIN_VALUE / 2;
 
   /**
    * @param warmupPoints points that only learn the range
@@ -65,6 +90,32 @@ public final class PointScore {
    */
   public PointScore(
       int warmupPoints, long warmupMs, int quietPoints, int repeatPoints, Direction sides) {
+    this(warmupPoints, warmupMs, quietPoints, repeatPoints, sides, 0, 0, false);
+  }
+
+  /**
+   * @param warmupPoints points that only learn the range
+   * @param warmupMs event time that only learns the range
+   * @param quietPoints points after a novel value (or new sequence) during which further ones score
+   *     nothing
+   * @param repeatPoints a score is reported only when higher than those of this many points before
+   * @param sides UP or DOWN to score novelty on one side only, NONE for both (sequence novelty has
+   *     no side)
+   * @param contextLevels slices of the range for sequence novelty, 0 to leave it out
+   * @param contextOrders longest sequence for sequence novelty (points)
+   * @param cycleDeviation whether to score sustained deviations from the earlier day or week
+   */
+  public PointScore(
+      int warmupPoints,
+      long warmupMs,
+      int quietPoints,
+      int repeatPoints,
+      Direction sides,
+      int contextLevels,
+      int contextOrders,
+      boolean cycleDeviation) {
+    this.cycle = cycleDeviation ? new CycleDeviation() : null;
+    this.context = contextLevels > 0 ? new ContextNovelty(contextLevels, contextOrders) : null;
     this.warmupPoints = warmupPoints;
     this.warmupMs = warmupMs;
     this.quietPoints = quietPoints;
@@ -73,11 +124,19 @@ public final class PointScore {
   }
 
   /**
-   * The NAB configuration: 60 points of warm-up, bursts of 50 points, repeats over 25, both sides.
+   * The NAB configuration: 60 points of warm-up, bursts of 50 points, repeats over 25, both sides,
+   * sequence novelty over 5 slices and up to 3 points, deviations from the earlier cycle.
    */
   public static PointScore forNab() {
     return new PointScore(
-        NAB_WARMUP_POINTS, 0L, DEFAULT_QUIET_POINTS, DEFAULT_REPEAT_POINTS, Direction.NONE);
+        NAB_WARMUP_POINTS,
+        0L,
+        DEFAULT_QUIET_POINTS,
+        DEFAULT_REPEAT_POINTS,
+        Direction.NONE,
+        NAB_CONTEXT_LEVELS,
+        NAB_CONTEXT_ORDERS,
+        true);
   }
 
   /**
@@ -107,6 +166,8 @@ public final class PointScore {
     if (Double.isNaN(x) || Double.isInfinite(x)) {
       return recordScore;
     }
+    int newContexts = context == null ? 0 : context.observe(x);
+    boolean cycleFound = cycle != null && cycle.observe(t, x);
     if (points == 0) {
       firstMs = t;
       min = x;
@@ -117,6 +178,19 @@ public final class PointScore {
     double result = recordScore;
     double range = max - min;
     boolean warm = points >= warmupPoints && t - firstMs >= warmupMs;
+    if (newContexts > 0) {
+      if (warm && points - lastContext > quietPoints) {
+        double s = CONTEXT_BASE + CONTEXT_SPAN * newContexts / context.orders();
+        result = Math.max(result, s);
+      }
+      lastContext = points;
+    }
+    if (cycleFound) {
+      if (warm && points - lastCycle > quietPoints) {
+        result = Math.max(result, CYCLE_SCORE);
+      }
+      lastCycle = points;
+    }
     if (warm && range > 0) {
       double excess = 0.0;
       if (x > max && sides != Direction.DOWN) {

@@ -12,8 +12,10 @@ import io.signalfold.anomaly.core.SeriesSpec;
  * with the stage's default configuration, its evidence turned into one score per row by {@link
  * PointScore}: the score of the feed record the row produced (an episode opening, or an escalation
  * of an open one; what an on-call consumer of the anomaly feed would have seen at that moment), or
- * spatial novelty against the range seen since the file's first row, once 60 rows have been seen
- * (NAB's probationary period is at least that long on every file but the shortest ones).
+ * spatial novelty against the range seen since the file's first row, sequence novelty (a short
+ * sequence of coarse slices of that range never seen before) or a sustained deviation from the same
+ * time one day or one week earlier, once 60 rows have been seen (NAB's probationary period is at
+ * least that long on every file but the shortest ones).
  */
 public final class SignalfoldNabDetector implements NabDetector {
 
