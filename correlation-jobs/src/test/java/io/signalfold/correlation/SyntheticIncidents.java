@@ -686,6 +686,20 @@ final class SyntheticIncidents {
           .add();
       i++;
     }
+    // Two latency blips 20 minutes before, on cell-2 instances that share a zone (latency is
+    // leading, so they join as early support): an early phase of two metrics must not stand in
+    // for the main pattern.
+    for (String s : List.of("router", "accounts")) {
+      t.anomaly(s, "http.server.duration.p95")
+          .instance(s + "-3")
+          .investigate()
+          .leading()
+          .kind(AnomalyKind.SPIKE)
+          .onset(min(10))
+          .value(150, 60)
+          .recovers(min(32))
+          .add();
+    }
     return t;
   }
 

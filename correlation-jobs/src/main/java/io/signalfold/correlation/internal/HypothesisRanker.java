@@ -897,15 +897,24 @@ public final class HypothesisRanker {
         for (Map.Entry<String, List<List<SignalState>>> e : pointingAt.entrySet()) {
           // Judged among the metrics that went anomalous around the same time: a sidecar's leak
           // and, hours later, the app's errors from its OOM are two phases, each with its factor.
-          long start = Long.MAX_VALUE;
-          for (List<SignalState> f : e.getValue()) {
-            start = Math.min(start, familyOnset(f));
-          }
+          // The phase with the most metrics pointing at this value (earliest on a tie), so a
+          // couple of early blips do not stand in for the main pattern.
           long phase = a.leadingFirst ? FACTOR_PHASE_LEADING_MS : FACTOR_PHASE_MS;
-          List<List<SignalState>> pointing = new ArrayList<>();
-          for (List<SignalState> f : e.getValue()) {
-            if (familyOnset(f) <= start + phase) {
-              pointing.add(f);
+          long start = Long.MAX_VALUE;
+          List<List<SignalState>> pointing = List.of();
+          for (List<SignalState> anchor : e.getValue()) {
+            long from = familyOnset(anchor);
+            List<List<SignalState>> inPhase = new ArrayList<>();
+            for (List<SignalState> f : e.getValue()) {
+              long onset = familyOnset(f);
+              if (onset >= from && onset <= from + phase) {
+                inPhase.add(f);
+              }
+            }
+            if (inPhase.size() > pointing.size()
+                || (inPhase.size() == pointing.size() && from < start)) {
+              pointing = inPhase;
+              start = from;
             }
           }
           int total = 0;
