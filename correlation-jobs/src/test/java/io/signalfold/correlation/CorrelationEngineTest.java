@@ -203,7 +203,8 @@ class CorrelationEngineTest {
 
   @Test
   void aLevelShiftThatStaysInsideTheBandDoesNotOpenACandidateOnItsOwn() {
-    for (double value : new double[] {130, 400}) {
+    // Band [50, 150]: 130 inside; 145 wobbling up to 157, a hair past the edge; 400 far out.
+    for (double value : new double[] {130, 145, 400}) {
       Telemetry t = new Telemetry(71);
       t.service("catalog", 2);
       t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
@@ -216,8 +217,10 @@ class CorrelationEngineTest {
           .recovers(min(50))
           .add();
       EngineDriver driver = new EngineDriver(CONFIG).feed(t.sorted()).finish();
-      if (value < 150) {
-        assertThat(driver.candidates).as("in-band level shift (%s vs 100)", value).isEmpty();
+      if (value < 200) {
+        assertThat(driver.candidates)
+            .as("level shift inside or barely past the band (%s vs 100)", value)
+            .isEmpty();
       } else {
         assertThat(latest(driver.candidates))
             .as("level shift out of the band (%s vs 100)", value)

@@ -114,7 +114,7 @@ public final class SignalFactory {
             && (!"LEVEL_SHIFT".equals(s.anomalyKind)
                 || s.category == SignalCategory.MEMORY.ordinal()
                 || s.category == SignalCategory.DISK.ordinal()
-                || deviation(s.value, s.expected, s.lower, s.upper) > 1);
+                || deviation(s.value, s.expected, s.lower, s.upper) > CLEARLY_OUT_OF_BAND);
     if (s.category == SignalCategory.LOG.ordinal()) {
       s.logCount += Math.max(0, a.getValue());
     }
@@ -264,6 +264,12 @@ public final class SignalFactory {
   }
 
   /** How far outside its band a point is, in band widths (0 inside). */
+  /**
+   * {@link #deviation} of a level shift that clearly left its band: beyond the edge by a quarter of
+   * the band's half-width (the edge itself is an estimate; a CPU shift 0.004 past it is noise).
+   */
+  static final double CLEARLY_OUT_OF_BAND = 1.25;
+
   static double deviation(double value, double expected, double lower, double upper) {
     double width = Math.max(1e-9, (upper - lower) / 2);
     if (value > upper) {
