@@ -239,6 +239,19 @@ class CorrelationEngineTest {
         .recovers(min(50))
         .add();
     assertThat(latest(new EngineDriver(CONFIG).feed(t.sorted()).finish().candidates)).hasSize(1);
+    // So does a leading latency: a ramp climbs inside a wide p95 band for hours.
+    Telemetry ramp = new Telemetry(71);
+    ramp.service("search", 2);
+    ramp.background(min(-70), min(120), SyntheticIncidents.ATTRS);
+    ramp.anomaly("search", "http.server.duration.p95")
+        .instance("search-1")
+        .leading()
+        .kind(io.signalfold.schema.AnomalyKind.LEVEL_SHIFT)
+        .onset(min(10))
+        .value(130, 100)
+        .recovers(min(50))
+        .add();
+    assertThat(latest(new EngineDriver(CONFIG).feed(ramp.sorted()).finish().candidates)).hasSize(1);
   }
 
   @Test

@@ -105,7 +105,8 @@ public final class SignalFactory {
     }
     // A level shift that never left the seasonal band (a few points of CPU, a busier night) is
     // real but ordinary: it supports an incident, it does not start one. Memory and disk are the
-    // exception: they accumulate, so a shift that persists is a leak or a fill in the making.
+    // exception: they accumulate, so a shift that persists is a leak or a fill in the making; so is
+    // a leading latency (a p95 band is wide, and a ramp climbs inside it for hours).
     s.opener =
         s.alarm
             && !s.recurring
@@ -114,6 +115,7 @@ public final class SignalFactory {
             && (!"LEVEL_SHIFT".equals(s.anomalyKind)
                 || s.category == SignalCategory.MEMORY.ordinal()
                 || s.category == SignalCategory.DISK.ordinal()
+                || (s.leading && s.category == SignalCategory.LATENCY.ordinal())
                 || deviation(s.value, s.expected, s.lower, s.upper) > CLEARLY_OUT_OF_BAND);
     if (s.category == SignalCategory.LOG.ordinal()) {
       s.logCount += Math.max(0, a.getValue());
