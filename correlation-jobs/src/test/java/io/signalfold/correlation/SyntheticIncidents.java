@@ -567,8 +567,8 @@ final class SyntheticIncidents {
     return t;
   }
 
-  /** Everything in az-3 fails: four services, instance-level signals only there. */
-  static Telemetry zoneOutage(long seed) {
+  /** Four services in three zones, a third of their requests failing from minute 30 to 70. */
+  private static Telemetry zoneTopology(long seed) {
     Telemetry t = new Telemetry(seed);
     for (String s : List.of("web", "api", "search", "cart")) {
       t.service(s, 3, THREE_ZONES).operations("GET /" + s);
@@ -578,6 +578,24 @@ final class SyntheticIncidents {
       t.errors(s, null, 0.33, min(30), min(70));
     }
     t.background(min(-120), min(100), ATTRS);
+    return t;
+  }
+
+  /** Three services over two zones and two cells (instances 0-1 in cell-1, 2-3 in cell-2). */
+  private static Telemetry cellTopology(long seed) {
+    Telemetry t = new Telemetry(seed);
+    String[] zones = {"az-1", "az-2"};
+    for (String s : List.of("router", "accounts", "ledger")) {
+      t.service(s, 4, zones, "cell-1", "cell-1", "cell-2", "cell-2").operations("GET /" + s);
+    }
+    t.call("router", "accounts").call("router", "ledger");
+    t.background(min(-120), min(100), ATTRS);
+    return t;
+  }
+
+  /** Everything in az-3 fails: four services, instance-level signals only there. */
+  static Telemetry zoneOutage(long seed) {
+    Telemetry t = zoneTopology(seed);
     t.deploy("chg-search-config", "search", "3.3.0", "3.3.1", min(-30), 300_000);
     int i = 0;
     for (String s : List.of("cart", "api", "web", "search")) {
@@ -611,15 +629,7 @@ final class SyntheticIncidents {
    * calling services is anomalous, just less so outside az-3.
    */
   static Telemetry zoneOutageWithInheritedErrors(long seed) {
-    Telemetry t = new Telemetry(seed);
-    for (String s : List.of("web", "api", "search", "cart")) {
-      t.service(s, 3, THREE_ZONES).operations("GET /" + s);
-    }
-    t.call("web", "api").call("web", "search").call("api", "cart");
-    for (String s : List.of("web", "api", "search", "cart")) {
-      t.errors(s, null, 0.33, min(30), min(70));
-    }
-    t.background(min(-120), min(100), ATTRS);
+    Telemetry t = zoneTopology(seed);
     int i = 0;
     for (String s : List.of("cart", "api", "web", "search")) {
       for (int n = 0; n < 3; n++) {
@@ -654,13 +664,7 @@ final class SyntheticIncidents {
 
   /** The cell failure with inherited errors: cell-1 instances of the callers fail less. */
   static Telemetry cellDegradationWithInheritedErrors(long seed) {
-    Telemetry t = new Telemetry(seed);
-    String[] zones = {"az-1", "az-2"};
-    for (String s : List.of("router", "accounts", "ledger")) {
-      t.service(s, 4, zones, "cell-1", "cell-1", "cell-2", "cell-2").operations("GET /" + s);
-    }
-    t.call("router", "accounts").call("router", "ledger");
-    t.background(min(-120), min(100), ATTRS);
+    Telemetry t = cellTopology(seed);
     int i = 0;
     for (String s : List.of("accounts", "ledger", "router")) {
       for (int n = 0; n < 4; n++) {
@@ -705,13 +709,7 @@ final class SyntheticIncidents {
 
   /** Everything in cell-2 fails across both zones. */
   static Telemetry cellDegradation(long seed) {
-    Telemetry t = new Telemetry(seed);
-    String[] zones = {"az-1", "az-2"};
-    for (String s : List.of("router", "accounts", "ledger")) {
-      t.service(s, 4, zones, "cell-1", "cell-1", "cell-2", "cell-2").operations("GET /" + s);
-    }
-    t.call("router", "accounts").call("router", "ledger");
-    t.background(min(-120), min(100), ATTRS);
+    Telemetry t = cellTopology(seed);
     int i = 0;
     for (String s : List.of("accounts", "ledger", "router")) {
       for (String inst : List.of(s + "-2", s + "-3")) {
