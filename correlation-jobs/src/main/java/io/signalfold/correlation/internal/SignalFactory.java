@@ -103,8 +103,8 @@ public final class SignalFactory {
       s.lower = a.getLower();
       s.upper = a.getUpper();
     }
-    // A level shift that never left the seasonal band (a few points of CPU, a busier night) is
-    // real but ordinary: it supports an incident, it does not start one. Memory and disk are the
+    // A level shift that never clearly left its seasonal band (a few points of CPU, a busier night)
+    // is real but ordinary: it supports an incident, it does not start one. Memory and disk are the
     // exception: they accumulate, so a shift that persists is a leak or a fill in the making; so is
     // a leading latency (a p95 band is wide, and a ramp climbs inside it for hours).
     s.opener =
