@@ -39,6 +39,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.annotation.Nullable;
 
 /**
@@ -685,7 +686,7 @@ public final class CorrelationEngine {
     }
     // 1b. The same incident coming back after it went quiet (a slow ramp whose band caught up,
     // then fell behind again): a resolved candidate re-opens, a live one takes the group.
-    target = recentlyResolvedRelated(c, attracting(mem, now));
+    target = quietRelatedCandidate(c, attracting(mem, now));
     if (target != null && target.isLive()) {
       foldInto(target, List.of(c), now, ctx);
       return;
@@ -757,11 +758,13 @@ public final class CorrelationEngine {
   }
 
   /**
-   * The latest candidate resolved within the re-open window that shares a series with c and is
-   * connected to it, or null.
+   * The candidate that went quiet most recently (resolved, or live but silent past the join window)
+   * whose incident c is coming back: a shared series within the re-open window (the slow-fault
+   * window for one that started leading), or lagging symptoms on its services within the slow-fault
+   * window; connected to c. Null when there is none.
    */
   @Nullable
-  private CandidateState recentlyResolvedRelated(CandidateState c, List<SignalState> mem) {
+  private CandidateState quietRelatedCandidate(CandidateState c, List<SignalState> mem) {
     if (config.reopenWindowMs() <= 0) {
       return null;
     }
@@ -788,12 +791,13 @@ public final class CorrelationEngine {
           slow
               ? Math.max(config.reopenWindowMs(), config.slowFaultReopenWindowMs())
               : config.reopenWindowMs();
-      boolean flareUp = c.onsetMs <= quietSince + flareUpWindow && sharesSeries(mem, om);
+      boolean flareUp =
+          c.onsetMs <= quietSince + flareUpWindow && sharesAny(mem, om, s -> s.seriesId);
       boolean biting =
           slow
               && consequences
               && c.onsetMs <= quietSince + config.slowFaultReopenWindowMs()
-              && sharesService(mem, om);
+              && sharesAny(mem, om, s -> s.service);
       if (!flareUp && !biting) {
         continue; // not that incident coming back, only a neighbour's blip
       }
@@ -827,30 +831,19 @@ public final class CorrelationEngine {
     return first != null && first.leading;
   }
 
-  private static boolean sharesService(List<SignalState> a, List<SignalState> b) {
-    Set<String> services = new HashSet<>();
+  /** Whether the two groups have a value of {@code key} (non-null) in common. */
+  private static boolean sharesAny(
+      List<SignalState> a, List<SignalState> b, Function<SignalState, String> key) {
+    Set<String> values = new HashSet<>();
     for (SignalState s : a) {
-      if (s.service != null) {
-        services.add(s.service);
+      String v = key.apply(s);
+      if (v != null) {
+        values.add(v);
       }
     }
     for (SignalState s : b) {
-      if (s.service != null && services.contains(s.service)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean sharesSeries(List<SignalState> a, List<SignalState> b) {
-    Set<String> series = new HashSet<>();
-    for (SignalState s : a) {
-      if (s.seriesId != null) {
-        series.add(s.seriesId);
-      }
-    }
-    for (SignalState s : b) {
-      if (s.seriesId != null && series.contains(s.seriesId)) {
+      String v = key.apply(s);
+      if (v != null && values.contains(v)) {
         return true;
       }
     }

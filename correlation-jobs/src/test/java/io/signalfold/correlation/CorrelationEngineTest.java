@@ -204,54 +204,43 @@ class CorrelationEngineTest {
   @Test
   void aLevelShiftThatStaysInsideTheBandDoesNotOpenACandidateOnItsOwn() {
     // Band [50, 150]: 130 inside; 145 wobbling up to 157, a hair past the edge; 400 far out.
-    for (double value : new double[] {130, 145, 400}) {
-      Telemetry t = new Telemetry(71);
-      t.service("catalog", 2);
-      t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
-      // A busier hour on the database client: CUSUM sees the shift, the band says it is ordinary.
-      t.anomaly("catalog", "http.client.request.rate")
-          .peer("catalog-db")
-          .kind(io.signalfold.schema.AnomalyKind.LEVEL_SHIFT)
-          .onset(min(10))
-          .value(value, 100)
-          .recovers(min(50))
-          .add();
-      EngineDriver driver = new EngineDriver(CONFIG).feed(t.sorted()).finish();
-      if (value < 200) {
-        assertThat(driver.candidates)
-            .as("level shift inside or barely past the band (%s vs 100)", value)
-            .isEmpty();
-      } else {
-        assertThat(latest(driver.candidates))
-            .as("level shift out of the band (%s vs 100)", value)
-            .hasSize(1);
-      }
+    // A busier hour on the database client: CUSUM sees the shift, the band says it is ordinary.
+    for (double value : new double[] {130, 145}) {
+      assertThat(levelShiftCandidates("catalog", "http.client.request.rate", false, value))
+          .as("level shift inside or barely past the band (%s vs 100)", value)
+          .isEmpty();
     }
+    assertThat(levelShiftCandidates("catalog", "http.client.request.rate", false, 400))
+        .as("level shift out of the band (400 vs 100)")
+        .hasSize(1);
     // Memory accumulates: an in-band shift that persists is a leak in the making.
-    Telemetry t = new Telemetry(71);
-    t.service("cart", 2);
-    t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
-    t.anomaly("cart", "jvm.memory.used")
-        .instance("cart-0")
-        .kind(io.signalfold.schema.AnomalyKind.LEVEL_SHIFT)
-        .onset(min(10))
-        .value(130, 100)
-        .recovers(min(50))
-        .add();
-    assertThat(latest(new EngineDriver(CONFIG).feed(t.sorted()).finish().candidates)).hasSize(1);
+    assertThat(levelShiftCandidates("cart", "jvm.memory.used", false, 130)).hasSize(1);
     // So does a leading latency: a ramp climbs inside a wide p95 band for hours.
-    Telemetry ramp = new Telemetry(71);
-    ramp.service("search", 2);
-    ramp.background(min(-70), min(120), SyntheticIncidents.ATTRS);
-    ramp.anomaly("search", "http.server.duration.p95")
-        .instance("search-1")
-        .leading()
+    assertThat(levelShiftCandidates("search", "http.server.duration.p95", true, 130)).hasSize(1);
+  }
+
+  /** The candidates (latest versions) from one LEVEL_SHIFT alarm at {@code value} vs 100. */
+  private static List<IncidentCandidate> levelShiftCandidates(
+      String service, String signal, boolean leading, double value) {
+    Telemetry t = new Telemetry(71);
+    t.service(service, 2);
+    t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
+    var shift = t.anomaly(service, signal);
+    if (signal.startsWith("http.client")) {
+      shift.peer(service + "-db");
+    } else {
+      shift.instance(service + "-0");
+    }
+    if (leading) {
+      shift.leading();
+    }
+    shift
         .kind(io.signalfold.schema.AnomalyKind.LEVEL_SHIFT)
         .onset(min(10))
-        .value(130, 100)
+        .value(value, 100)
         .recovers(min(50))
         .add();
-    assertThat(latest(new EngineDriver(CONFIG).feed(ramp.sorted()).finish().candidates)).hasSize(1);
+    return latest(new EngineDriver(CONFIG).feed(t.sorted()).finish().candidates);
   }
 
   @Test
