@@ -30,11 +30,9 @@ class ScenarioFilesTest {
 
   static List<Path> files() throws Exception {
     Set<Path> out = new LinkedHashSet<>();
-    for (Path dir :
-        List.of(
-            Path.of("scenarios"),
-            Path.of("../../shared/scenarios"),
-            Path.of("/work/shared/scenarios"))) {
+    List<Path> dirs = new ArrayList<>(List.of(Path.of("scenarios")));
+    SharedScenarioFolder.find().ifPresent(dirs::add);
+    for (Path dir : dirs) {
       if (!Files.isDirectory(dir)) {
         continue;
       }

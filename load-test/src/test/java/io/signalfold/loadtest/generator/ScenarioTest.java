@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.signalfold.slo.SloDefinition;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -88,9 +87,9 @@ class ScenarioTest {
   void sharedExampleTimesAndSlos() {
     Scenario s =
         Scenario.load(
-            Path.of("../../shared/scenarios/bad-deploy-cache-format.yaml")
-                .toAbsolutePath()
-                .normalize());
+            SharedScenarioFolder.find()
+                .orElseThrow(() -> new AssertionError("shared/scenarios not found"))
+                .resolve("bad-deploy-cache-format.yaml"));
     assertThat(s.t0()).isEqualTo(Instant.parse("2026-03-16T00:00:00Z"));
     assertThat(s.faults().get(0).start()).isEqualTo(s.t0().plus(Duration.ofMinutes(31)));
     assertThat(s.faults().get(0).end()).isEqualTo(s.t0().plus(Duration.ofMinutes(77)));
