@@ -3,6 +3,8 @@ package io.signalfold.correlation;
 import static io.signalfold.correlation.CandidateAssert.assertThatCandidate;
 import static io.signalfold.correlation.CandidateAssert.latest;
 import static io.signalfold.correlation.Telemetry.min;
+import static io.signalfold.schema.AnomalyKind.LEVEL_SHIFT;
+import static io.signalfold.schema.AnomalyKind.SPIKE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalfold.schema.AnomalyKind;
@@ -219,6 +221,33 @@ class CorrelationEngineTest {
     assertThat(levelShiftCandidates("search", "http.server.duration.p95", true, 130)).hasSize(1);
   }
 
+  @Test
+  void loadJustPastItsBandDoesNotOpenACandidateUnlessSomethingHurts() {
+    // Band [50, 150] around 100 (CPU: [0.18, 0.54] around 0.36). A busy minute on a noisy night
+    // crosses the edge by a third of the band: demand, not an incident.
+    assertThat(alarmCandidates("storefront", "http.server.request.rate", SPIKE, 170, 100, false))
+        .as("request-rate spike just past the band")
+        .isEmpty();
+    assertThat(alarmCandidates("storefront", "process.cpu.utilization", SPIKE, 0.6, 0.36, false))
+        .as("CPU spike just past the band")
+        .isEmpty();
+    assertThat(
+            alarmCandidates("storefront", "http.server.request.rate", LEVEL_SHIFT, 180, 100, false))
+        .as("request-rate shift just past the band")
+        .isEmpty();
+    // A surge or a saturated host is far past it and opens on its own.
+    assertThat(alarmCandidates("storefront", "http.server.request.rate", SPIKE, 400, 100, false))
+        .as("request rate four times the usual")
+        .hasSize(1);
+    assertThat(alarmCandidates("storefront", "process.cpu.utilization", SPIKE, 0.95, 0.36, false))
+        .as("CPU saturated")
+        .hasSize(1);
+    // Errors beside the same CPU spike open the candidate, and the spike is part of it.
+    assertThat(alarmCandidates("storefront", "process.cpu.utilization", SPIKE, 0.6, 0.36, true))
+        .singleElement()
+        .satisfies(c -> assertThat(c.getSignalIds()).hasSize(2));
+  }
+
   /** The candidates (latest versions) from one LEVEL_SHIFT alarm at {@code value} vs 100. */
   private static List<IncidentCandidate> levelShiftCandidates(
       String service, String signal, boolean leading, double value) {
@@ -234,12 +263,39 @@ class CorrelationEngineTest {
     if (leading) {
       shift.leading();
     }
-    shift
-        .kind(io.signalfold.schema.AnomalyKind.LEVEL_SHIFT)
+    shift.kind(LEVEL_SHIFT).onset(min(10)).value(value, 100).recovers(min(50)).add();
+    return latest(new EngineDriver(CONFIG).feed(t.sorted()).finish().candidates);
+  }
+
+  /**
+   * The candidates (latest versions) from one alarm of {@code kind} on an instance of {@code
+   * service}, with an error-rate step on the same service a minute later when {@code withErrors}.
+   */
+  private static List<IncidentCandidate> alarmCandidates(
+      String service,
+      String signal,
+      AnomalyKind kind,
+      double value,
+      double expected,
+      boolean withErrors) {
+    Telemetry t = new Telemetry(72);
+    t.service(service, 2);
+    t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
+    t.anomaly(service, signal)
+        .instance(service + "-0")
+        .kind(kind)
         .onset(min(10))
-        .value(value, 100)
+        .value(value, expected)
         .recovers(min(50))
         .add();
+    if (withErrors) {
+      t.anomaly(service, "http.server.error_rate")
+          .kind(LEVEL_SHIFT)
+          .onset(min(11))
+          .value(0.2, 0.005)
+          .recovers(min(50))
+          .add();
+    }
     return latest(new EngineDriver(CONFIG).feed(t.sorted()).finish().candidates);
   }
 

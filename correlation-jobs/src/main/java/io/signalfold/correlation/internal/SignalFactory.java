@@ -116,7 +116,8 @@ public final class SignalFactory {
                 || s.category == SignalCategory.MEMORY.ordinal()
                 || s.category == SignalCategory.DISK.ordinal()
                 || (s.leading && s.category == SignalCategory.LATENCY.ordinal())
-                || deviation(s.value, s.expected, s.lower, s.upper) > CLEARLY_OUT_OF_BAND);
+                || deviation(s.value, s.expected, s.lower, s.upper) > CLEARLY_OUT_OF_BAND)
+            && (!isLoad(s) || deviation(s.value, s.expected, s.lower, s.upper) > LOAD_OPENS_PAST);
     if (s.category == SignalCategory.LOG.ordinal()) {
       s.logCount += Math.max(0, a.getValue());
     }
@@ -265,13 +266,32 @@ public final class SignalFactory {
     s.version = r.getServiceVersion();
   }
 
-  /** How far outside its band a point is, in band widths (0 inside). */
   /**
    * {@link #deviation} of a level shift that clearly left its band: beyond the edge by a quarter of
    * the band's half-width (the edge itself is an estimate; a CPU shift 0.004 past it is noise).
    */
   static final double CLEARLY_OUT_OF_BAND = 1.25;
 
+  /**
+   * {@link #deviation} a load signal needs to open a candidate: as far past the edge as the edge is
+   * from the expected value. Request rates and CPU follow demand, and demand is noisy: a week of
+   * one-minute points crosses a three-sigma band several times with nobody affected (measured on
+   * the quiet scenarios with 7-14 days of history: 1.07-1.45). The faults that start with load (a
+   * surge, a load test, a saturated host) are far past it (3.5-20), and an error, latency, log or
+   * SLO signal still opens at the edge and takes the load signals with it.
+   */
+  static final double LOAD_OPENS_PAST = 2.0;
+
+  /** A request rate or CPU point against its band (not a forecast: a trend opens on its own). */
+  private static boolean isLoad(SignalState s) {
+    return (s.category == SignalCategory.TRAFFIC.ordinal()
+            || s.category == SignalCategory.CPU.ordinal())
+        && ("SPIKE".equals(s.anomalyKind)
+            || "DIP".equals(s.anomalyKind)
+            || "LEVEL_SHIFT".equals(s.anomalyKind));
+  }
+
+  /** How far outside its band a point is, in band half-widths past the edge plus one (0 inside). */
   static double deviation(double value, double expected, double lower, double upper) {
     double width = Math.max(1e-9, (upper - lower) / 2);
     if (value > upper) {
