@@ -22,6 +22,9 @@ import java.util.Map;
  * @param minRequestsForLatency intervals with fewer requests do not update latency series
  * @param newTemplateWarmupMs a service's logs must have been seen this long before a new log
  *     template counts as news (before that, every template is new)
+ * @param patternRecords publish pattern records ({@code core.PointScore}'s sequence and cycle
+ *     evidence on each series' first signal, INVESTIGATE tier, kind DRIFT); costs about 5.8 KB of
+ *     state per series
  */
 public record AnomalyConfig(
     DetectorConfig detector,
@@ -32,7 +35,8 @@ public record AnomalyConfig(
     Map<String, Double> limits,
     String linkTemplate,
     double minRequestsForLatency,
-    long newTemplateWarmupMs)
+    long newTemplateWarmupMs,
+    boolean patternRecords)
     implements Serializable {
 
   private static final long HOUR = 3_600_000L;
@@ -64,7 +68,8 @@ public record AnomalyConfig(
         limits,
         "signalfold://series/{seriesId}?signal={signal}",
         5.0,
-        24 * HOUR);
+        24 * HOUR,
+        true);
   }
 
   public AnomalyConfig withDetector(DetectorConfig d) {
@@ -77,7 +82,8 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        patternRecords);
   }
 
   public AnomalyConfig withMaxSeriesPerService(int max) {
@@ -90,7 +96,8 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        patternRecords);
   }
 
   public AnomalyConfig withStateTtlMs(long ttl) {
@@ -103,7 +110,8 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        patternRecords);
   }
 
   public AnomalyConfig withLimit(String signalPrefix, double limit) {
@@ -118,7 +126,8 @@ public record AnomalyConfig(
         l,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        patternRecords);
   }
 
   public AnomalyConfig withClassOverride(String signalPrefix, SignalClass signalClass) {
@@ -133,7 +142,8 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        patternRecords);
   }
 
   public AnomalyConfig withNewTemplateWarmupMs(long ms) {
@@ -146,6 +156,21 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        ms);
+        ms,
+        patternRecords);
+  }
+
+  public AnomalyConfig withPatternRecords(boolean on) {
+    return new AnomalyConfig(
+        detector,
+        maxSeriesPerService,
+        stateTtlMs,
+        laggingShiftAcceptMs,
+        classOverrides,
+        limits,
+        linkTemplate,
+        minRequestsForLatency,
+        newTemplateWarmupMs,
+        on);
   }
 }

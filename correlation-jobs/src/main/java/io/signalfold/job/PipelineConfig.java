@@ -197,6 +197,11 @@ public final class PipelineConfig {
         "anomaly.new-template-warmup",
         dur(Duration.ofMillis(an.newTemplateWarmupMs())),
         "a service's logs must be this old before a new template is news");
+    key(
+        "anomaly.pattern-records",
+        String.valueOf(an.patternRecords()),
+        "publish INVESTIGATE pattern records (sequence novelty, deviation from the earlier day or"
+            + " week; about 5.8 KB of state per series)");
     // ---- SLO ----
     key("slo.definitions", "", "OpenSLO YAML file or folder (*.yaml, *.yml); empty: no SLOs");
     // ---- summarizer ----
@@ -384,7 +389,8 @@ public final class PipelineConfig {
         AnomalyConfig.defaults()
             .withMaxSeriesPerService(intValue("anomaly.max-series-per-service", 1))
             .withStateTtlMs(positiveDuration("anomaly.state-ttl").toMillis())
-            .withNewTemplateWarmupMs(duration("anomaly.new-template-warmup").toMillis());
+            .withNewTemplateWarmupMs(duration("anomaly.new-template-warmup").toMillis())
+            .withPatternRecords(bool("anomaly.pattern-records"));
     for (Map.Entry<String, String> e : v.entrySet()) {
       String k = e.getKey();
       if (k.startsWith("anomaly.limit.")) {

@@ -87,6 +87,42 @@ final class ContextNovelty {
     return filled < orders ? 0 : novel;
   }
 
+  /** Bytes {@link #write} produces. */
+  int bytes() {
+    return (seen.length + 7) / 8 + orders * Integer.BYTES + Integer.BYTES + 2 * Double.BYTES;
+  }
+
+  void write(java.nio.ByteBuffer out) {
+    for (int i = 0; i < seen.length; i += 8) {
+      int b = 0;
+      for (int j = 0; j < 8 && i + j < seen.length; j++) {
+        b |= seen[i + j] ? 1 << j : 0;
+      }
+      out.put((byte) b);
+    }
+    for (int r : recent) {
+      out.putInt(r);
+    }
+    out.putInt(filled);
+    out.putDouble(min);
+    out.putDouble(max);
+  }
+
+  void read(java.nio.ByteBuffer in) {
+    for (int i = 0; i < seen.length; i += 8) {
+      int b = in.get();
+      for (int j = 0; j < 8 && i + j < seen.length; j++) {
+        seen[i + j] = (b & (1 << j)) != 0;
+      }
+    }
+    for (int k = 0; k < orders; k++) {
+      recent[k] = in.getInt();
+    }
+    filled = in.getInt();
+    min = in.getDouble();
+    max = in.getDouble();
+  }
+
   /** Longest context. */
   int orders() {
     return orders;

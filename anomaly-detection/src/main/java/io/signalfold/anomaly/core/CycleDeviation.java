@@ -10,20 +10,22 @@ package io.signalfold.anomaly.core;
  * without a cycle has large distances all the time, so its typical distance is large and nothing
  * accumulates; a single spike adds at most {@code CLIP - SLACK} and cannot cross alone.
  *
- * <p>The earlier values are kept in 5-minute slots over a week (the last value of each slot): a
- * value is compared with the slot holding t - 1 day and t - 7 days when that slot was written
- * within 5 minutes of that time, so coarser cadences (hourly) and gaps simply compare less often.
- * The typical distance is an exponentially weighted mean of the distances, each clipped at {@code
- * CLIP} typical distances (a burst cannot widen its own yardstick much), over about 200
- * comparisons.
+ * <p>The earlier values are kept in slots over a week (the last value of each slot; 5 minutes for
+ * NAB's 5-minute files, 15 minutes in the pipeline): a value is compared with the slot holding t -
+ * 1 day and t - 7 days when that slot was written within one slot length of that time, so coarser
+ * cadences (hourly) and gaps simply compare less often. The typical distance is an exponentially
+ * weighted mean of the distances, each clipped at {@code CLIP} typical distances (a burst cannot
+ * widen its own yardstick much), over about 200 comparisons.
  *
- * <p>Fixed memory (two arrays of 2016 slots); not thread-safe; allocates nothing per point.
+ * <p>Fixed memory: per slot a float value and the int event minute it was written at (5-minute
+ * slots: 2016, 16 KB; 15-minute slots: 672, 5.4 KB); not thread-safe; allocates nothing per point.
  */
 final class CycleDeviation {
 
-  static final long SLOT_MS = 300_000L;
+  /** Slot length for 5-minute data (NAB). */
+  static final long FIVE_MINUTES = 300_000L;
+
   static final long DAY_MS = 86_400_000L;
-  static final int SLOTS = (int) (7 * DAY_MS / SLOT_MS);
 
   /** Distances (in typical distances) up to this much count as normal: the CUSUM's slack. */
   static final double SLACK = 2.0;
@@ -40,9 +42,17 @@ final class CycleDeviation {
   /** Comparisons needed before the CUSUM runs (the typical distance must settle first). */
   static final int MIN_COMPARISONS = 50;
 
-  private final double[] value = new double[SLOTS];
-  private final long[] time = new long[SLOTS];
-  private final boolean[] filled = new boolean[SLOTS];
+  /** Marks a slot never written. */
+  private static final int EMPTY = Integer.MIN_VALUE;
+
+  private static final long MINUTE_MS = 60_000L;
+
+  // A float keeps 7 significant digits, far finer than the typical distance it is compared with;
+  // the minute a slot was written (int minutes since the epoch) is all the "same time" test needs.
+  private final long slotMs;
+  private final int slots;
+  private final float[] value;
+  private final int[] minute;
   private double scale = Double.NaN;
   private double cusum;
   private long comparisons;
@@ -55,15 +65,14 @@ final class CycleDeviation {
     int slot = slot(t);
     int daySlot = slot(t - DAY_MS);
     double d = Double.POSITIVE_INFINITY;
-    if (filled[daySlot] && Math.abs(time[daySlot] - (t - DAY_MS)) < SLOT_MS) {
+    if (writtenNear(daySlot, t - DAY_MS)) {
       d = Math.abs(x - value[daySlot]);
     }
-    if (filled[slot] && Math.abs(time[slot] - (t - 7 * DAY_MS)) < SLOT_MS) {
+    if (writtenNear(slot, t - 7 * DAY_MS)) {
       d = Math.min(d, Math.abs(x - value[slot]));
     }
-    value[slot] = x;
-    time[slot] = t;
-    filled[slot] = true;
+    value[slot] = (float) x;
+    minute[slot] = (int) Math.floorDiv(t, MINUTE_MS);
     if (d == Double.POSITIVE_INFINITY) {
       return false;
     }
@@ -89,12 +98,56 @@ final class CycleDeviation {
     return found;
   }
 
+  /** Whether a slot was written within a slot's length of {@code at}. */
+  private boolean writtenNear(int slot, long at) {
+    return minute[slot] != EMPTY && Math.abs(minute[slot] * MINUTE_MS - at) < slotMs;
+  }
+
+  /**
+   * @param slotMs slot length: a day must be a whole number of slots, at least a minute long
+   */
+  CycleDeviation(long slotMs) {
+    if (slotMs < MINUTE_MS || DAY_MS % slotMs != 0) {
+      throw new IllegalArgumentException("slot length must divide a day: " + slotMs + " ms");
+    }
+    this.slotMs = slotMs;
+    this.slots = (int) (7 * DAY_MS / slotMs);
+    this.value = new float[slots];
+    this.minute = new int[slots];
+    java.util.Arrays.fill(minute, EMPTY);
+  }
+
+  /** Bytes {@link #write} produces. */
+  int bytes() {
+    return slots * (Float.BYTES + Integer.BYTES) + 2 * Double.BYTES + Long.BYTES;
+  }
+
+  void write(java.nio.ByteBuffer out) {
+    for (int i = 0; i < slots; i++) {
+      out.putFloat(value[i]);
+      out.putInt(minute[i]);
+    }
+    out.putDouble(scale);
+    out.putDouble(cusum);
+    out.putLong(comparisons);
+  }
+
+  void read(java.nio.ByteBuffer in) {
+    for (int i = 0; i < slots; i++) {
+      value[i] = in.getFloat();
+      minute[i] = in.getInt();
+    }
+    scale = in.getDouble();
+    cusum = in.getDouble();
+    comparisons = in.getLong();
+  }
+
   /** The CUSUM's current level (for tests). */
   double level() {
     return cusum;
   }
 
-  private static int slot(long t) {
-    return (int) Math.floorMod(Math.floorDiv(t, SLOT_MS), (long) SLOTS);
+  private int slot(long t) {
+    return (int) Math.floorMod(Math.floorDiv(t, slotMs), (long) slots);
   }
 }

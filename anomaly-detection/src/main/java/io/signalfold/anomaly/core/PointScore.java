@@ -80,6 +80,21 @@ public final class PointScore {
   private long lastContext = Long.MIN_VALUE / 2;
   private final CycleDeviation cycle;
   private long lastCycle = Long.MIN_VALUE / 2;
+  private Evidence evidence = Evidence.NONE;
+
+  /** Which piece of evidence set a point's score. */
+  public enum Evidence {
+    /** Nothing: the point scored 0. */
+    NONE,
+    /** The feed record the point produced. */
+    RECORD,
+    /** A value outside the whole range seen so far. */
+    RANGE,
+    /** A short sequence of range slices never seen before ({@link ContextNovelty}). */
+    SEQUENCE,
+    /** A sustained deviation from the same time one day or one week earlier. */
+    CYCLE
+  }
 
   /**
    * @param warmupPoints points that only learn the range
@@ -90,7 +105,7 @@ public final class PointScore {
    */
   public PointScore(
       int warmupPoints, long warmupMs, int quietPoints, int repeatPoints, Direction sides) {
-    this(warmupPoints, warmupMs, quietPoints, repeatPoints, sides, 0, 0, false);
+    this(warmupPoints, warmupMs, quietPoints, repeatPoints, sides, 0, 0, 0L);
   }
 
   /**
@@ -103,7 +118,8 @@ public final class PointScore {
    *     no side)
    * @param contextLevels slices of the range for sequence novelty, 0 to leave it out
    * @param contextOrders longest sequence for sequence novelty (points)
-   * @param cycleDeviation whether to score sustained deviations from the earlier day or week
+   * @param cycleSlotMs slot length of the week kept to score sustained deviations from the earlier
+   *     day or week (a day must be a whole number of slots), 0 to leave them out
    */
   public PointScore(
       int warmupPoints,
@@ -113,8 +129,8 @@ public final class PointScore {
       Direction sides,
       int contextLevels,
       int contextOrders,
-      boolean cycleDeviation) {
-    this.cycle = cycleDeviation ? new CycleDeviation() : null;
+      long cycleSlotMs) {
+    this.cycle = cycleSlotMs > 0 ? new CycleDeviation(cycleSlotMs) : null;
     this.context = contextLevels > 0 ? new ContextNovelty(contextLevels, contextOrders) : null;
     this.warmupPoints = warmupPoints;
     this.warmupMs = warmupMs;
@@ -136,7 +152,100 @@ public final class PointScore {
         Direction.NONE,
         NAB_CONTEXT_LEVELS,
         NAB_CONTEXT_ORDERS,
-        true);
+        CycleDeviation.FIVE_MINUTES);
+  }
+
+  /**
+   * The configuration the anomaly stage runs for its pattern records: the NAB configuration, except
+   * that nothing scores before a week of event time (a week is what the weekly comparison and a
+   * range worth comparing against need; the NAB harness starts after its probationary rows), and
+   * the cycle memory keeps 15-minute slots instead of 5 (a third of the state; telemetry arrives
+   * every 10-60 s, so every slot is written).
+   */
+  public static PointScore forPipeline() {
+    return new PointScore(
+        NAB_WARMUP_POINTS,
+        7 * 86_400_000L,
+        DEFAULT_QUIET_POINTS,
+        DEFAULT_REPEAT_POINTS,
+        Direction.NONE,
+        NAB_CONTEXT_LEVELS,
+        NAB_CONTEXT_ORDERS,
+        PIPELINE_CYCLE_SLOT_MS);
+  }
+
+  /** Slot length of the pipeline's cycle memory: 672 slots over a week, 5.4 KB. */
+  public static final long PIPELINE_CYCLE_SLOT_MS = 900_000L;
+
+  private static final byte STATE_VERSION = 1;
+
+  /**
+   * The state as bytes (for keyed state): a version byte, the scalars, then the sequence and cycle
+   * memories of this instance's configuration. {@link #restore} must be called on an instance of
+   * the same configuration.
+   */
+  public byte[] toBytes() {
+    int size =
+        1
+            + recent.length * Double.BYTES
+            + 2 * Integer.BYTES
+            + 5 * Long.BYTES
+            + 2 * Double.BYTES
+            + (context == null ? 0 : context.bytes())
+            + (cycle == null ? 0 : cycle.bytes());
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+    out.put(STATE_VERSION);
+    out.putInt(recent.length);
+    for (double r : recent) {
+      out.putDouble(r);
+    }
+    out.putInt(recentNext);
+    out.putLong(points);
+    out.putLong(firstMs);
+    out.putLong(lastNovel);
+    out.putLong(lastContext);
+    out.putLong(lastCycle);
+    out.putDouble(min);
+    out.putDouble(max);
+    if (context != null) {
+      context.write(out);
+    }
+    if (cycle != null) {
+      cycle.write(out);
+    }
+    return out.array();
+  }
+
+  /** Restores what {@link #toBytes} wrote (an instance of the same configuration). */
+  public void restore(byte[] state) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(state);
+    byte version = in.get();
+    if (version != STATE_VERSION) {
+      throw new IllegalStateException("unknown point-score state version " + version);
+    }
+    int repeat = in.getInt();
+    if (repeat != recent.length) {
+      throw new IllegalStateException(
+          "point-score state of another configuration (repeat " + repeat + ")");
+    }
+    for (int i = 0; i < recent.length; i++) {
+      recent[i] = in.getDouble();
+    }
+    recentNext = in.getInt();
+    points = in.getLong();
+    firstMs = in.getLong();
+    lastNovel = in.getLong();
+    lastContext = in.getLong();
+    lastCycle = in.getLong();
+    min = in.getDouble();
+    max = in.getDouble();
+    if (context != null) {
+      context.read(in);
+    }
+    if (cycle != null) {
+      cycle.read(in);
+    }
+    evidence = Evidence.NONE;
   }
 
   /**
@@ -147,6 +256,7 @@ public final class PointScore {
    * @param recordScore score of the feed record the point produced, 0 if none
    */
   public double score(long t, double x, double recordScore) {
+    evidence = recordScore > 0 ? Evidence.RECORD : Evidence.NONE;
     double s = evidence(t, x, recordScore);
     boolean newHigh = true;
     for (double r : recent) {
@@ -159,7 +269,16 @@ public final class PointScore {
       recent[recentNext] = s;
       recentNext = (recentNext + 1) % recent.length;
     }
-    return newHigh ? s : 0.0;
+    if (!newHigh || s <= 0) {
+      evidence = Evidence.NONE;
+      return 0.0;
+    }
+    return s;
+  }
+
+  /** The evidence behind the score {@link #score} last returned ({@code NONE} when it was 0). */
+  public Evidence lastEvidence() {
+    return evidence;
   }
 
   private double evidence(long t, double x, double recordScore) {
@@ -181,13 +300,17 @@ public final class PointScore {
     if (newContexts > 0) {
       if (warm && points - lastContext > quietPoints) {
         double s = CONTEXT_BASE + CONTEXT_SPAN * newContexts / context.orders();
-        result = Math.max(result, s);
+        if (s > result) {
+          result = s;
+          evidence = Evidence.SEQUENCE;
+        }
       }
       lastContext = points;
     }
     if (cycleFound) {
-      if (warm && points - lastCycle > quietPoints) {
-        result = Math.max(result, CYCLE_SCORE);
+      if (warm && points - lastCycle > quietPoints && CYCLE_SCORE > result) {
+        result = CYCLE_SCORE;
+        evidence = Evidence.CYCLE;
       }
       lastCycle = points;
     }
@@ -201,7 +324,11 @@ public final class PointScore {
       if (excess > 0) {
         if (points - lastNovel > quietPoints) {
           double s = NOVEL_BASE + NOVEL_PER_E * Math.log(excess / NOVEL_REF_EXCESS);
-          result = Math.max(result, Math.max(NOVEL_MIN, Math.min(NOVEL_MAX, s)));
+          s = Math.max(NOVEL_MIN, Math.min(NOVEL_MAX, s));
+          if (s > result) {
+            result = s;
+            evidence = Evidence.RANGE;
+          }
         }
         lastNovel = points;
       }

@@ -4,6 +4,7 @@ import io.signalfold.anomaly.AnomalyConfig;
 import io.signalfold.anomaly.SignalCatalog;
 import io.signalfold.anomaly.core.EpisodeEvent;
 import io.signalfold.anomaly.core.EpisodeListener;
+import io.signalfold.anomaly.core.PointScore;
 import io.signalfold.anomaly.core.SeriesDetector;
 import io.signalfold.anomaly.core.SeriesSpec;
 import io.signalfold.anomaly.core.SeriesStateCodec;
@@ -31,10 +32,18 @@ import org.apache.flink.util.Collector;
  * series and turns its episode transitions into {@link Anomaly} records.
  *
  * <p>State per key: the detectors as one versioned {@code byte[]} ({@link SeriesStateCodec}), the
- * series identity (an Avro {@link Anomaly} template, so its schema evolves with Avro rules) and the
- * pending timer. One event-time timer per key drives both missing-data detection (it fires when a
- * series that normally has traffic has been silent past its threshold) and cleanup (it clears
- * everything once the series has been silent for {@code stateTtlMs}).
+ * series identity (an Avro {@link Anomaly} template, so its schema evolves with Avro rules), the
+ * pending timer and, when pattern records are on, the {@link PointScore} of the first signal (its
+ * own versioned {@code byte[]}, so turning them on or off never touches the detectors' state).
+ *
+ * <p>Pattern records: the first signal of each series is also scored by {@link PointScore} (the
+ * code the NAB harness scores with, in its pipeline configuration). When its sequence novelty or
+ * its deviation from the earlier day or week sets a point's score above what the detector reported,
+ * a DRIFT record at INVESTIGATE tier says so, whatever its score: the shape of the series changed,
+ * which is worth a look, not a page (the correlation stage opens candidates on ALARM only). One
+ * event-time timer per key drives both missing-data detection (it fires when a series that normally
+ * has traffic has been silent past its threshold) and cleanup (it clears everything once the series
+ * has been silent for {@code stateTtlMs}).
  */
 public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<String, T, Anomaly> {
 
@@ -50,6 +59,8 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
   private transient ValueState<byte[]> models;
   private transient ValueState<Anomaly> identity;
   private transient ValueState<Long> timer;
+  private transient ValueState<byte[]> patterns;
+  private transient PointScore pattern;
   private transient Counter published;
   private transient Counter late;
   private transient SeriesDetector[] detectors;
@@ -67,6 +78,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
     models = getRuntimeContext().getState(new ValueStateDescriptor<>("models", byte[].class));
     identity = getRuntimeContext().getState(new ValueStateDescriptor<>("identity", Anomaly.class));
     timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Long.class));
+    patterns = getRuntimeContext().getState(new ValueStateDescriptor<>("patterns", byte[].class));
     published = getRuntimeContext().getMetricGroup().counter("anomaliesPublished");
     late = getRuntimeContext().getMetricGroup().counter("lateOrOutOfOrderPoints");
     detectors = new SeriesDetector[slots];
@@ -119,6 +131,11 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
     return 0;
   }
 
+  /** The slot whose values are also scored for pattern records. */
+  protected int patternSlot() {
+    return 0;
+  }
+
   /** Lets a subclass map the generic kinds (log series publish LOG_SURGE for a spike). */
   protected AnomalyKind kindOf(int slot, AnomalyKind kind) {
     return kind;
@@ -159,6 +176,9 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       }
       emitter.slot(s, signal, d);
       d.observe(t, v, trialsOf(s, record), emitter);
+      if (s == patternSlot() && config.patternRecords()) {
+        scorePattern(t, v);
+      }
     }
     extra(record, id, out);
     if (emitter.identityChanged) {
@@ -192,6 +212,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
     if (last == Long.MIN_VALUE || now - last >= config.stateTtlMs()) {
       models.clear();
       identity.clear();
+      patterns.clear();
       return;
     }
     Anomaly id = identity.value();
@@ -238,6 +259,23 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       }
     }
     return next;
+  }
+
+  /** Scores the pattern slot's point and publishes a pattern record when its evidence says so. */
+  private void scorePattern(long t, double v) throws Exception {
+    byte[] bytes = patterns.value();
+    if (bytes == null || pattern == null) {
+      pattern = PointScore.forPipeline(); // a new series starts from nothing
+    }
+    if (bytes != null) {
+      pattern.restore(bytes);
+    }
+    double score = pattern.score(t, v, emitter.pointScore);
+    PointScore.Evidence e = pattern.lastEvidence();
+    if (e == PointScore.Evidence.SEQUENCE || e == PointScore.Evidence.CYCLE) {
+      emitter.pattern(t, v, score, e);
+    }
+    patterns.update(pattern.toBytes());
   }
 
   private void load() throws Exception {
@@ -291,6 +329,9 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
     private SeriesDetector detector;
     boolean identityChanged;
 
+    /** Highest score published for the current slot's point (0 when none). */
+    double pointScore;
+
     void bind(Anomaly identityTemplate, T rec, Collector<Anomaly> collector, long t) {
       this.id = identityTemplate;
       this.record = rec;
@@ -301,6 +342,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       this.slot = s;
       this.signal = signalName;
       this.detector = d;
+      this.pointScore = 0;
       String key = "signal." + s;
       if (!signalName.equals(id.getAttributes().get(key))) {
         id.getAttributes().put(key, signalName);
@@ -369,6 +411,58 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
               .setEvidence(ev.build())
               .setDetector("signalfold.series/" + kind.name().toLowerCase(java.util.Locale.ROOT))
               .setRecent(recent)
+              .build();
+      pointScore = Math.max(pointScore, a.getScore());
+      published.inc();
+      out.collect(a);
+    }
+
+    /** A pattern record for the current slot's point at {@code t}. */
+    void pattern(long t, double value, double score, PointScore.Evidence evidence) {
+      String name = evidence == PointScore.Evidence.CYCLE ? "cycle" : "sequence";
+      int last = detector.recentCount() - 1;
+      double expected = last >= 0 ? detector.recentExpected(last) : value;
+      double lower = last >= 0 ? detector.recentLower(last) : value;
+      double upper = last >= 0 ? detector.recentUpper(last) : value;
+      Map<String, String> attributes = new java.util.HashMap<>(id.getAttributes());
+      attributes.keySet().removeIf(k -> k.startsWith("signal."));
+      attributes.put("pattern", name);
+      AnomalyEvidence.Builder ev = AnomalyEvidence.newBuilder();
+      if (record != null) {
+        evidence(slot, record, ev);
+      }
+      ev.setLink(
+          config
+              .linkTemplate()
+              .replace("{seriesId}", id.getSeriesId())
+              .replace("{signal}", signal));
+      Anomaly a =
+          Anomaly.newBuilder(id)
+              .setId(anomalyId(id.getSeriesId(), signal + "|pattern=" + name, AnomalyKind.DRIFT, t))
+              .setSignal(signal)
+              .setTimestampMs(t)
+              .setOnsetMs(t)
+              .setPhase(io.signalfold.schema.AnomalyPhase.OPEN)
+              .setAttributes(attributes)
+              .setValue(finite(value))
+              .setExpected(finite(expected))
+              .setLower(finite(lower))
+              .setUpper(finite(upper))
+              .setScore(Math.max(0, Math.min(1, score)))
+              .setDirection(
+                  value > expected
+                      ? io.signalfold.schema.Direction.UP
+                      : value < expected
+                          ? io.signalfold.schema.Direction.DOWN
+                          : io.signalfold.schema.Direction.NONE)
+              .setKind(AnomalyKind.DRIFT)
+              .setSignalClass(detector.spec().signalClass())
+              .setTier(io.signalfold.schema.AnomalyTier.INVESTIGATE)
+              .setHistoryPoints(detector.historyPoints())
+              .setHistoryMs(detector.historyMs())
+              .setEvidence(ev.build())
+              .setDetector("signalfold.pattern/" + name)
+              .setRecent(List.of())
               .build();
       published.inc();
       out.collect(a);

@@ -18,7 +18,7 @@ class CycleDeviationTest {
 
   @Test
   void aDailyCycleIsQuietAndAMissingJumpIsFoundWithinAnHour() {
-    CycleDeviation c = new CycleDeviation();
+    CycleDeviation c = new CycleDeviation(CycleDeviation.FIVE_MINUTES);
     Random rnd = new Random(7);
     int i = 0;
     for (; i < 5 * DAY; i++) {
@@ -38,7 +38,7 @@ class CycleDeviationTest {
 
   @Test
   void noiseWithoutACycleAndLoneSpikesAreQuiet() {
-    CycleDeviation c = new CycleDeviation();
+    CycleDeviation c = new CycleDeviation(CycleDeviation.FIVE_MINUTES);
     Random rnd = new Random(11);
     for (int i = 0; i < 10 * DAY; i++) {
       double x = 50.0 + rnd.nextGaussian() * 5.0 + (i % 97 == 0 ? 200.0 : 0.0);
@@ -48,7 +48,7 @@ class CycleDeviationTest {
 
   @Test
   void aWeeklyPatternIsComparedWithTheSameDayOfTheWeekBefore() {
-    CycleDeviation c = new CycleDeviation();
+    CycleDeviation c = new CycleDeviation(CycleDeviation.FIVE_MINUTES);
     Random rnd = new Random(3);
     // weekdays busy, weekends quiet: each Saturday differs from its Friday, not from last Saturday
     for (int i = 0; i < 21 * DAY; i++) {
@@ -63,7 +63,7 @@ class CycleDeviationTest {
 
   @Test
   void afterExactRepeatsTheFirstDistanceIsTheYardstick() {
-    CycleDeviation c = new CycleDeviation();
+    CycleDeviation c = new CycleDeviation(CycleDeviation.FIVE_MINUTES);
     for (int i = 0; i < 2 * DAY; i++) {
       assertThat(c.observe(i * STEP, 5.0)).isFalse(); // the same value every day: distance 0
     }
@@ -83,5 +83,35 @@ class CycleDeviationTest {
       shifted |= c.observe(i * STEP, 25.0 + rnd.nextGaussian());
     }
     assertThat(shifted).isTrue();
+  }
+
+  @Test
+  void fifteenMinuteSlotsOnOneMinuteDataFindTheMissingJumpToo() {
+    // the pipeline's setting: telemetry every minute, a third of the slots NAB uses
+    CycleDeviation c = new CycleDeviation(900_000L);
+    Random rnd = new Random(9);
+    long minute = 60_000L;
+    int perDay = 1440;
+    int found = -1;
+    for (int i = 0; i < 6 * perDay; i++) {
+      int m = i % perDay;
+      boolean working = m >= 8 * 60 && m < 18 * 60 && i / perDay != 5;
+      double x = (working ? 80.0 : 20.0) + rnd.nextGaussian() * 2.0;
+      boolean crossed = c.observe(i * minute, x);
+      if (i < 5 * perDay) {
+        assertThat(crossed).as("minute %d", i).isFalse();
+      } else if (crossed && found < 0) {
+        found = i;
+      }
+    }
+    int jumpDue = 5 * perDay + 8 * 60;
+    assertThat(found).isBetween(jumpDue, jumpDue + 60);
+  }
+
+  @Test
+  void aSlotLengthThatDoesNotDivideADayIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CycleDeviation(7 * 60_000L))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("divide a day");
   }
 }

@@ -1,6 +1,7 @@
 package io.signalfold.anomaly.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.signalfold.schema.Direction;
@@ -77,7 +78,7 @@ class PointScoreTest {
 
   @Test
   void aNewSequenceScoresOnceAndAKnownPatternNever() {
-    PointScore s = new PointScore(60, 0L, 50, 0, Direction.NONE, 5, 3, false);
+    PointScore s = new PointScore(60, 0L, 50, 0, Direction.NONE, 5, 3, 0L);
     PointScore without = new PointScore(60, 0L, 50, 0, Direction.NONE);
     long t = 0;
     for (int i = 0; i < 400; i++, t += STEP) {
@@ -103,8 +104,9 @@ class PointScoreTest {
   @Test
   void aDayThatBreaksTheDailyCycleScoresOnce() {
     // a day of warm-up: the range (both levels, all the noise) is known before scoring starts
-    PointScore s = new PointScore(300, 0L, 50, 0, Direction.NONE, 0, 0, true);
-    PointScore without = new PointScore(300, 0L, 50, 0, Direction.NONE, 0, 0, false);
+    PointScore s =
+        new PointScore(300, 0L, 50, 0, Direction.NONE, 0, 0, CycleDeviation.FIVE_MINUTES);
+    PointScore without = new PointScore(300, 0L, 50, 0, Direction.NONE, 0, 0, 0L);
     int day = 288;
     double max = 0;
     int reported = 0;
@@ -125,5 +127,52 @@ class PointScoreTest {
     }
     assertThat(max).isEqualTo(0.9);
     assertThat(reported).isBetween(1, 3); // the missing jump; maybe its return the next day
+  }
+
+  @Test
+  void aScoreRestoredFromItsBytesScoresTheRestExactlyAsTheOriginalAndNamesItsEvidence() {
+    // every piece of evidence on: sequences, the cycle, the range, repeats over 25 points
+    PointScore original =
+        new PointScore(60, 0L, 50, 25, Direction.NONE, 5, 3, CycleDeviation.FIVE_MINUTES);
+    PointScore restored = null;
+    int day = 288;
+    java.util.Map<PointScore.Evidence, Integer> seen =
+        new java.util.EnumMap<>(PointScore.Evidence.class);
+    java.util.Random rnd = new java.util.Random(17);
+    for (int i = 0; i < 9 * day; i++) {
+      int minute = (i % day) * 5;
+      boolean working = minute >= 8 * 60 && minute < 18 * 60 && i / day != 6;
+      double x = (working ? 80.0 : 20.0) + rnd.nextGaussian() * 2.0 + (i == 8 * day ? 500 : 0);
+      double a = original.score(i * STEP, x, i == 7 * day + 30 ? 0.85 : 0.0);
+      if (i == 3 * day + 7) {
+        restored =
+            new PointScore(60, 0L, 50, 25, Direction.NONE, 5, 3, CycleDeviation.FIVE_MINUTES);
+        restored.restore(original.toBytes());
+        continue;
+      }
+      if (restored != null) {
+        double b = restored.score(i * STEP, x, i == 7 * day + 30 ? 0.85 : 0.0);
+        assertThat(b).as("point %d", i).isEqualTo(a);
+        assertThat(restored.lastEvidence()).isEqualTo(original.lastEvidence());
+      }
+      seen.merge(original.lastEvidence(), 1, Integer::sum);
+      if (a == 0) {
+        assertThat(original.lastEvidence()).isEqualTo(PointScore.Evidence.NONE);
+      }
+    }
+    // the missing working day, the record, the spike past the whole range
+    assertThat(seen)
+        .containsKeys(
+            PointScore.Evidence.CYCLE, PointScore.Evidence.RECORD, PointScore.Evidence.RANGE);
+  }
+
+  @Test
+  void stateOfAnotherConfigurationIsRefused() {
+    PointScore nab = PointScore.forNab();
+    nab.score(0L, 1.0, 0.0);
+    PointScore other = new PointScore(60, 0L, 50, 10, Direction.NONE);
+    assertThatThrownBy(() -> other.restore(nab.toBytes()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("another configuration");
   }
 }

@@ -96,6 +96,81 @@ class SeriesAnomalyFunctionTest {
     }
   }
 
+  /**
+   * Eight days of a working-hours pattern (busy 08:00-18:00, quiet otherwise), then a day whose
+   * working hours stay quiet (inside the range of every earlier day), a point every 5 minutes; the
+   * pattern records it produced. The detector's non-seasonal forecaster follows a square wave, so
+   * this is the change only the comparison with the earlier day shows.
+   */
+  private static List<Anomaly> patternRecordsOfAMissedWorkingDay(
+      AnomalyConfig config, boolean restoreMidway) throws Exception {
+    long step = 300_000L;
+    java.util.Random rnd = new java.util.Random(23);
+    List<Anomaly> patterns = new ArrayList<>();
+    var h = redHarness(new RedAnomalyFunction(config));
+    try {
+      for (long t = START; t < START + 9 * DAY; t += step) {
+        if (restoreMidway && t == START + 7 * DAY + 12 * HOUR) {
+          // a restart from a checkpoint: the week of cycle memory must come back with it
+          OperatorSubtaskState snapshot = h.snapshot(1L, t);
+          h.close();
+          h =
+              new KeyedOneInputStreamOperatorTestHarness<>(
+                  new KeyedProcessOperator<>(new RedAnomalyFunction(config)),
+                  RedPoint::getSeriesId,
+                  Types.STRING);
+          h.initializeState(snapshot);
+          h.open();
+        }
+        long minuteOfDay = Math.floorMod(t, DAY) / 60_000L;
+        boolean working = minuteOfDay >= 8 * 60 && minuteOfDay < 18 * 60 && t < START + 8 * DAY;
+        double n = Math.rint((working ? 800 : 200) + rnd.nextGaussian() * 20);
+        h.processElement(new StreamRecord<>(Fixtures.red("botforge", t, n, 0, 30), t));
+        h.processWatermark(t - 5_000);
+        for (Anomaly a : anomalies(h)) {
+          if (a.getKind() == AnomalyKind.DRIFT) {
+            assertThat(a.getTimestampMs())
+                .as("no pattern record before the missed working day")
+                .isGreaterThanOrEqualTo(START + 8 * DAY);
+            patterns.add(a);
+          }
+        }
+        h.getOutput().clear();
+      }
+      // cleanup clears the pattern state with the rest
+      h.processWatermark(START + 9 * DAY + config.stateTtlMs() + HOUR);
+      assertThat(h.numKeyedStateEntries()).isZero();
+    } finally {
+      h.close();
+    }
+    return patterns;
+  }
+
+  @Test
+  void aDayUnlikeYesterdayAndLastWeekIsAPatternRecordToInvestigateNeverAnAlarm() throws Exception {
+    List<Anomaly> patterns = patternRecordsOfAMissedWorkingDay(CONFIG, false);
+    assertThat(patterns)
+        .isNotEmpty()
+        .allSatisfy(
+            a -> {
+              assertThat(a.getTier()).isEqualTo(AnomalyTier.INVESTIGATE);
+              assertThat(a.getSignal()).isEqualTo("http.server.request_rate");
+              assertThat(a.getDetector()).startsWith("signalfold.pattern/");
+              assertThat(a.getTimestampMs()).isGreaterThanOrEqualTo(START + 8 * DAY);
+            })
+        .anySatisfy(
+            a -> {
+              assertThat(a.getAttributes()).containsEntry("pattern", "cycle");
+              assertThat(a.getScore()).isEqualTo(0.9);
+              assertThat(a.getHistoryMs()).isGreaterThanOrEqualTo(8 * DAY);
+            });
+    // ids are stable: a replay gives the same records, and so does a restore from a checkpoint
+    assertThat(patternRecordsOfAMissedWorkingDay(CONFIG, false)).isEqualTo(patterns);
+    assertThat(patternRecordsOfAMissedWorkingDay(CONFIG, true)).isEqualTo(patterns);
+    assertThat(patternRecordsOfAMissedWorkingDay(CONFIG.withPatternRecords(false), false))
+        .isEmpty();
+  }
+
   @Test
   void silenceIsMissingDataAndStateFallsToZeroAfterTheTtl() throws Exception {
     try (var h = redHarness(new RedAnomalyFunction(CONFIG))) {
