@@ -64,12 +64,14 @@ final class CycleDeviation {
   boolean observe(long t, double x) {
     int slot = slot(t);
     int daySlot = slot(t - DAY_MS);
+    // compared at the precision kept, so a value repeated exactly is still at distance 0
+    double xf = (float) x;
     double d = Double.POSITIVE_INFINITY;
     if (writtenNear(daySlot, t - DAY_MS)) {
-      d = Math.abs(x - value[daySlot]);
+      d = Math.abs(xf - value[daySlot]);
     }
     if (writtenNear(slot, t - 7 * DAY_MS)) {
-      d = Math.min(d, Math.abs(x - value[slot]));
+      d = Math.min(d, Math.abs(xf - value[slot]));
     }
     value[slot] = (float) x;
     minute[slot] = (int) Math.floorDiv(t, MINUTE_MS);
