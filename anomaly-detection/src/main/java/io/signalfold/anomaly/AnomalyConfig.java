@@ -23,7 +23,7 @@ import java.util.Map;
  * @param newTemplateWarmupMs a service's logs must have been seen this long before a new log
  *     template counts as news (before that, every template is new)
  * @param patternRecords publish pattern records ({@code core.PointScore}'s sequence and cycle
- *     evidence on each series' first signal, INVESTIGATE tier, kind DRIFT); costs about 5.8 KB of
+ *     evidence on each series' first signal, INVESTIGATE tier, kind DRIFT); costs about 5.7 KB of
  *     state per series
  */
 public record AnomalyConfig(

@@ -201,7 +201,7 @@ public final class PipelineConfig {
         "anomaly.pattern-records",
         String.valueOf(an.patternRecords()),
         "publish INVESTIGATE pattern records (sequence novelty, deviation from the earlier day or"
-            + " week; about 5.8 KB of state per series)");
+            + " week; about 5.7 KB of state per series)");
     // ---- SLO ----
     key("slo.definitions", "", "OpenSLO YAML file or folder (*.yaml, *.yml); empty: no SLOs");
     // ---- summarizer ----

@@ -82,7 +82,7 @@ public final class DetectorStepLatency {
           Locale.ROOT,
           "step error_ratio 0.005->%.3f: first episode after p50=%d intervals; ALARM after p50=%d"
               + " p95=%d max=%d intervals of 30 s (%d of %d without ALARM within 120);"
-              + " state bytes per series=%d%n",
+              + " state bytes per series=%d (+%d for pattern records)%n",
           step,
           firstEpisode[seeds / 2],
           latency[seeds / 2],
@@ -90,7 +90,8 @@ public final class DetectorStepLatency {
           latency[seeds - 1],
           missed,
           seeds,
-          bytes);
+          bytes,
+          io.signalfold.anomaly.core.PointScore.forPipeline().toBytes().length);
     }
   }
 
