@@ -34,16 +34,16 @@ import org.apache.flink.util.Collector;
  * <p>State per key: the detectors as one versioned {@code byte[]} ({@link SeriesStateCodec}), the
  * series identity (an Avro {@link Anomaly} template, so its schema evolves with Avro rules), the
  * pending timer and, when pattern records are on, the {@link PointScore} of the first signal (its
- * own versioned {@code byte[]}, so turning them on or off never touches the detectors' state).
+ * own versioned {@code byte[]}, so turning them on or off never touches the detectors' state). One
+ * event-time timer per key drives both missing-data detection (it fires when a series that normally
+ * has traffic has been silent past its threshold) and cleanup (it clears everything once the series
+ * has been silent for {@code stateTtlMs}).
  *
  * <p>Pattern records: the first signal of each series is also scored by {@link PointScore} (the
  * code the NAB harness scores with, in its pipeline configuration). When its sequence novelty or
  * its deviation from the earlier day or week sets a point's score above what the detector reported,
  * a DRIFT record at INVESTIGATE tier says so, whatever its score: the shape of the series changed,
- * which is worth a look, not a page (the correlation stage opens candidates on ALARM only). One
- * event-time timer per key drives both missing-data detection (it fires when a series that normally
- * has traffic has been silent past its threshold) and cleanup (it clears everything once the series
- * has been silent for {@code stateTtlMs}).
+ * which is worth a look, not a page (the correlation stage opens candidates on ALARM only).
  */
 public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<String, T, Anomaly> {
 
@@ -354,15 +354,6 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
     public void onEpisode(EpisodeEvent e) {
       AnomalyKind kind = kindOf(slot, e.kind());
       AnomalyKind opening = kindOf(slot, e.openingKind());
-      AnomalyEvidence.Builder ev = AnomalyEvidence.newBuilder();
-      if (record != null) {
-        evidence(slot, record, ev);
-      }
-      ev.setLink(
-          config
-              .linkTemplate()
-              .replace("{seriesId}", id.getSeriesId())
-              .replace("{signal}", signal));
       List<SeriesSample> recent = new ArrayList<>();
       if (e.phase() == io.signalfold.schema.AnomalyPhase.OPEN) {
         for (int i = 0; i < detector.recentCount(); i++) {
@@ -383,8 +374,6 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
                 Double.isNaN(e.limit()) ? null : e.limit(),
                 e.timeToLimitMs() < 0 ? null : e.timeToLimitMs());
       }
-      Map<String, String> attributes = new java.util.HashMap<>(id.getAttributes());
-      attributes.keySet().removeIf(k -> k.startsWith("signal."));
       Anomaly a =
           Anomaly.newBuilder(id)
               .setId(anomalyId(id.getSeriesId(), signal, opening, e.onsetMs()))
@@ -392,7 +381,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
               .setTimestampMs(e.timestampMs())
               .setOnsetMs(e.onsetMs())
               .setPhase(e.phase())
-              .setAttributes(attributes)
+              .setAttributes(attributes())
               .setValue(finite(e.value()))
               .setExpected(finite(e.expected()))
               .setLower(finite(e.lower()))
@@ -408,13 +397,34 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
               .setHistoryPoints(e.historyPoints())
               .setHistoryMs(e.historyMs())
               .setForecast(forecast)
-              .setEvidence(ev.build())
+              .setEvidence(evidence())
               .setDetector("signalfold.series/" + kind.name().toLowerCase(java.util.Locale.ROOT))
               .setRecent(recent)
               .build();
       pointScore = Math.max(pointScore, a.getScore());
       published.inc();
       out.collect(a);
+    }
+
+    /** The series' attributes without the bookkeeping of which signal each slot published. */
+    private Map<String, String> attributes() {
+      Map<String, String> attributes = new java.util.HashMap<>(id.getAttributes());
+      attributes.keySet().removeIf(k -> k.startsWith("signal."));
+      return attributes;
+    }
+
+    /** Evidence from the current record for the current slot, with the link back to the series. */
+    private AnomalyEvidence evidence() {
+      AnomalyEvidence.Builder ev = AnomalyEvidence.newBuilder();
+      if (record != null) {
+        SeriesAnomalyFunction.this.evidence(slot, record, ev);
+      }
+      ev.setLink(
+          config
+              .linkTemplate()
+              .replace("{seriesId}", id.getSeriesId())
+              .replace("{signal}", signal));
+      return ev.build();
     }
 
     /** A pattern record for the current slot's point at {@code t}. */
@@ -424,18 +434,8 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       double expected = last >= 0 ? detector.recentExpected(last) : value;
       double lower = last >= 0 ? detector.recentLower(last) : value;
       double upper = last >= 0 ? detector.recentUpper(last) : value;
-      Map<String, String> attributes = new java.util.HashMap<>(id.getAttributes());
-      attributes.keySet().removeIf(k -> k.startsWith("signal."));
+      Map<String, String> attributes = attributes();
       attributes.put("pattern", name);
-      AnomalyEvidence.Builder ev = AnomalyEvidence.newBuilder();
-      if (record != null) {
-        evidence(slot, record, ev);
-      }
-      ev.setLink(
-          config
-              .linkTemplate()
-              .replace("{seriesId}", id.getSeriesId())
-              .replace("{signal}", signal));
       Anomaly a =
           Anomaly.newBuilder(id)
               .setId(anomalyId(id.getSeriesId(), signal + "|pattern=" + name, AnomalyKind.DRIFT, t))
@@ -460,7 +460,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
               .setTier(io.signalfold.schema.AnomalyTier.INVESTIGATE)
               .setHistoryPoints(detector.historyPoints())
               .setHistoryMs(detector.historyMs())
-              .setEvidence(ev.build())
+              .setEvidence(evidence())
               .setDetector("signalfold.pattern/" + name)
               .setRecent(List.of())
               .build();
