@@ -87,6 +87,7 @@ public final class CorrelationEngine {
     long deadLetters;
     long topologyAnomalies;
     long droppedMembers;
+    long patternRecords;
 
     public long rawSignals() {
       return rawSignals;
@@ -123,6 +124,11 @@ public final class CorrelationEngine {
 
     public long topologyAnomalies() {
       return topologyAnomalies;
+    }
+
+    /** Pattern records seen on the anomaly feed and left out of correlation. */
+    public long patternRecords() {
+      return patternRecords;
     }
 
     /** Raw anomaly/alert records per opened candidate (0 when none opened). */
@@ -183,12 +189,23 @@ public final class CorrelationEngine {
   // ================================================================ inputs
 
   public void onAnomaly(Anomaly a, Context ctx) {
+    if (isPatternRecord(a)) {
+      // A day unlike yesterday is the end of hours of accumulation, not an onset: joined to a
+      // candidate it moved the onset before the deploy that caused it. It stays on the feed.
+      stats.patternRecords++;
+      return;
+    }
     enqueue(
         a.getTimestampMs(),
         SOURCE_ANOMALY,
         a.getId() + "|" + a.getPhase().ordinal(),
         CorrelationInput.of(a),
         ctx);
+  }
+
+  /** A pattern record of the anomaly stage (its detector is {@code signalfold.pattern/...}). */
+  static boolean isPatternRecord(Anomaly a) {
+    return a.getDetector() != null && a.getDetector().startsWith("signalfold.pattern/");
   }
 
   public void onSloAlert(SloBurnAlert a, Context ctx) {

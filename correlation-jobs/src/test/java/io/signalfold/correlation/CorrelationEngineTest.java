@@ -44,6 +44,29 @@ class CorrelationEngineTest {
   }
 
   @Test
+  void patternRecordsStayOnTheFeedAndNeverMoveACandidatesOnsetBeforeItsDeploy() {
+    Telemetry t = SyntheticIncidents.deployCascade(12);
+    // The day's shape drifted from yesterday's hours before the deploy (sparse counts do that).
+    List<String> patternIds = new java.util.ArrayList<>();
+    for (String svc : List.of("gateway", "botforge")) {
+      patternIds.add(
+          t.anomaly(svc, "http.server.request_rate")
+              .instance(svc + "-0")
+              .pattern()
+              .onset(min(5))
+              .value(120, 100)
+              .activeUntil(min(6))
+              .add());
+    }
+    EngineDriver d = new EngineDriver(CONFIG).feed(t.sorted()).finish();
+    IncidentCandidate c = latest(d.candidates).get(0);
+    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "botforge");
+    assertThat(c.getOnsetMs()).isGreaterThanOrEqualTo(min(30));
+    assertThat(c.getSignalIds()).doesNotContainAnyElementsOf(patternIds);
+    assertThat(d.engine.stats().patternRecords()).isPositive();
+  }
+
+  @Test
   void burstOfRawSignalsCollapsesIntoOneCandidateUpdatedAtTheRateLimit() {
     Telemetry t = SyntheticIncidents.deployCascade(11);
     // The anomaly stage reports every instance, operation and metric of the cascade.

@@ -410,6 +410,7 @@ final class Telemetry {
     String sampleMessage;
     List<String> traceIds = List.of();
     long every = INTERVAL;
+    String detector = "synthetic";
 
     AnomalyBuilder(String service, String signal) {
       this.service = service;
@@ -494,6 +495,14 @@ final class Telemetry {
 
     AnomalyBuilder down() {
       direction = Direction.DOWN;
+      return this;
+    }
+
+    /** A pattern record of the anomaly stage: DRIFT, INVESTIGATE, its own detector name. */
+    AnomalyBuilder pattern() {
+      kind = AnomalyKind.DRIFT;
+      tier = AnomalyTier.INVESTIGATE;
+      detector = "signalfold.pattern/cycle";
       return this;
     }
 
@@ -647,7 +656,7 @@ final class Telemetry {
                   .setLogTemplate(template)
                   .setSampleMessage(sampleMessage)
                   .build())
-          .setDetector("synthetic")
+          .setDetector(detector)
           .setRecent(recent)
           .build();
     }
