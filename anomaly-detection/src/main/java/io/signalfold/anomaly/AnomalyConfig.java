@@ -1,10 +1,14 @@
 package io.signalfold.anomaly;
 
 import io.signalfold.anomaly.core.DetectorConfig;
+import io.signalfold.anomaly.core.EntityJointCheck;
+import io.signalfold.anomaly.core.JointCheckConfig;
 import io.signalfold.schema.SignalClass;
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Configuration of the anomaly stage.
@@ -22,6 +26,11 @@ import java.util.Map;
  * @param minRequestsForLatency intervals with fewer requests do not update latency series
  * @param newTemplateWarmupMs a service's logs must have been seen this long before a new log
  *     template counts as news (before that, every template is new)
+ * @param jointCheckEnabled whether the entity joint check runs (uid {@code anomaly-multivariate})
+ * @param jointCheck parameters of the entity joint check
+ * @param jointMetrics metric names (as exported: {@code process.cpu.utilization}, {@code
+ *     http.server.requests}) whose series of one entity (service + instance) enter its joint check;
+ *     at most {@link EntityJointCheck#MAX_METRICS} series per entity, first come first served
  */
 public record AnomalyConfig(
     DetectorConfig detector,
@@ -32,7 +41,10 @@ public record AnomalyConfig(
     Map<String, Double> limits,
     String linkTemplate,
     double minRequestsForLatency,
-    long newTemplateWarmupMs)
+    long newTemplateWarmupMs,
+    boolean jointCheckEnabled,
+    JointCheckConfig jointCheck,
+    Set<String> jointMetrics)
     implements Serializable {
 
   private static final long HOUR = 3_600_000L;
@@ -46,7 +58,28 @@ public record AnomalyConfig(
     }
     classOverrides = new HashMap<>(classOverrides);
     limits = new HashMap<>(limits);
+    if (jointCheck == null) {
+      throw new IllegalArgumentException("jointCheck must not be null");
+    }
+    jointMetrics = new HashSet<>(jointMetrics);
   }
+
+  /**
+   * Metrics of one service instance or host whose relationships carry information: utilizations,
+   * memory, threads, garbage collection, and the server's request and duration counts.
+   */
+  public static final Set<String> DEFAULT_JOINT_METRICS =
+      Set.of(
+          "process.cpu.utilization",
+          "process.memory.usage",
+          "jvm.memory.used",
+          "jvm.thread.count",
+          "jvm.gc.duration",
+          "system.cpu.utilization",
+          "system.memory.utilization",
+          "http.server.requests",
+          "http.server.request.count",
+          "http.server.request.duration");
 
   /** Sane defaults: 2000 series per service, 8 days of silence before a series is forgotten. */
   public static AnomalyConfig defaults() {
@@ -64,7 +97,10 @@ public record AnomalyConfig(
         limits,
         "signalfold://series/{seriesId}?signal={signal}",
         5.0,
-        24 * HOUR);
+        24 * HOUR,
+        true,
+        JointCheckConfig.defaults(),
+        DEFAULT_JOINT_METRICS);
   }
 
   public AnomalyConfig withDetector(DetectorConfig d) {
@@ -77,7 +113,10 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withMaxSeriesPerService(int max) {
@@ -90,7 +129,10 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withStateTtlMs(long ttl) {
@@ -103,7 +145,10 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withLimit(String signalPrefix, double limit) {
@@ -118,7 +163,10 @@ public record AnomalyConfig(
         l,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withClassOverride(String signalPrefix, SignalClass signalClass) {
@@ -133,7 +181,10 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        newTemplateWarmupMs);
+        newTemplateWarmupMs,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withNewTemplateWarmupMs(long ms) {
@@ -146,6 +197,60 @@ public record AnomalyConfig(
         limits,
         linkTemplate,
         minRequestsForLatency,
-        ms);
+        ms,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
+  }
+
+  /** A copy with the entity joint check on or off. */
+  public AnomalyConfig withJointCheckEnabled(boolean enabled) {
+    return new AnomalyConfig(
+        detector,
+        maxSeriesPerService,
+        stateTtlMs,
+        laggingShiftAcceptMs,
+        classOverrides,
+        limits,
+        linkTemplate,
+        minRequestsForLatency,
+        newTemplateWarmupMs,
+        enabled,
+        jointCheck,
+        jointMetrics);
+  }
+
+  /** A copy with other joint-check parameters. */
+  public AnomalyConfig withJointCheck(JointCheckConfig c) {
+    return new AnomalyConfig(
+        detector,
+        maxSeriesPerService,
+        stateTtlMs,
+        laggingShiftAcceptMs,
+        classOverrides,
+        limits,
+        linkTemplate,
+        minRequestsForLatency,
+        newTemplateWarmupMs,
+        jointCheckEnabled,
+        c,
+        jointMetrics);
+  }
+
+  /** A copy with another set of metric names for the joint check. */
+  public AnomalyConfig withJointMetrics(Set<String> names) {
+    return new AnomalyConfig(
+        detector,
+        maxSeriesPerService,
+        stateTtlMs,
+        laggingShiftAcceptMs,
+        classOverrides,
+        limits,
+        linkTemplate,
+        minRequestsForLatency,
+        newTemplateWarmupMs,
+        jointCheckEnabled,
+        jointCheck,
+        names);
   }
 }

@@ -550,8 +550,14 @@ public final class EntityJointCheck {
     return vectors;
   }
 
+  /** Event time of the last vector (the end of its bucket). */
   public long lastTimestampMs() {
     return lastMs;
+  }
+
+  /** Start of the bucket points are being added to (Long.MIN_VALUE before the first point). */
+  public long openBucketStartMs() {
+    return bucketStart;
   }
 
   /** Whether an episode is open. */
