@@ -1,10 +1,14 @@
 package io.signalfold.anomaly;
 
 import io.signalfold.anomaly.core.DetectorConfig;
+import io.signalfold.anomaly.core.EntityJointCheck;
+import io.signalfold.anomaly.core.JointCheckConfig;
 import io.signalfold.schema.SignalClass;
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Configuration of the anomaly stage.
@@ -25,6 +29,11 @@ import java.util.Map;
  * @param patternRecords publish pattern records ({@code core.PointScore}'s sequence and cycle
  *     evidence on each series' first signal, INVESTIGATE tier, kind DRIFT); costs about 5.7 KB of
  *     state per series
+ * @param jointCheckEnabled whether the entity joint check runs (uid {@code anomaly-multivariate})
+ * @param jointCheck parameters of the entity joint check
+ * @param jointMetrics metric names (as exported: {@code process.cpu.utilization}, {@code
+ *     http.server.requests}) whose series of one entity (service + instance) enter its joint check;
+ *     at most {@link EntityJointCheck#MAX_METRICS} series per entity, first come first served
  */
 public record AnomalyConfig(
     DetectorConfig detector,
@@ -36,7 +45,10 @@ public record AnomalyConfig(
     String linkTemplate,
     double minRequestsForLatency,
     long newTemplateWarmupMs,
-    boolean patternRecords)
+    boolean patternRecords,
+    boolean jointCheckEnabled,
+    JointCheckConfig jointCheck,
+    Set<String> jointMetrics)
     implements Serializable {
 
   private static final long HOUR = 3_600_000L;
@@ -50,7 +62,28 @@ public record AnomalyConfig(
     }
     classOverrides = new HashMap<>(classOverrides);
     limits = new HashMap<>(limits);
+    if (jointCheck == null) {
+      throw new IllegalArgumentException("jointCheck must not be null");
+    }
+    jointMetrics = new HashSet<>(jointMetrics);
   }
+
+  /**
+   * Metrics of one service instance or host whose relationships carry information: utilizations,
+   * memory, threads, garbage collection, and the server's request and duration counts.
+   */
+  public static final Set<String> DEFAULT_JOINT_METRICS =
+      Set.of(
+          "process.cpu.utilization",
+          "process.memory.usage",
+          "jvm.memory.used",
+          "jvm.thread.count",
+          "jvm.gc.duration",
+          "system.cpu.utilization",
+          "system.memory.utilization",
+          "http.server.requests",
+          "http.server.request.count",
+          "http.server.request.duration");
 
   /** Sane defaults: 2000 series per service, 8 days of silence before a series is forgotten. */
   public static AnomalyConfig defaults() {
@@ -69,7 +102,10 @@ public record AnomalyConfig(
         "signalfold://series/{seriesId}?signal={signal}",
         5.0,
         24 * HOUR,
-        true);
+        true,
+        true,
+        JointCheckConfig.defaults(),
+        DEFAULT_JOINT_METRICS);
   }
 
   public AnomalyConfig withDetector(DetectorConfig d) {
@@ -83,7 +119,10 @@ public record AnomalyConfig(
         linkTemplate,
         minRequestsForLatency,
         newTemplateWarmupMs,
-        patternRecords);
+        patternRecords,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withMaxSeriesPerService(int max) {
@@ -97,7 +136,10 @@ public record AnomalyConfig(
         linkTemplate,
         minRequestsForLatency,
         newTemplateWarmupMs,
-        patternRecords);
+        patternRecords,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withStateTtlMs(long ttl) {
@@ -111,7 +153,10 @@ public record AnomalyConfig(
         linkTemplate,
         minRequestsForLatency,
         newTemplateWarmupMs,
-        patternRecords);
+        patternRecords,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withLimit(String signalPrefix, double limit) {
@@ -127,7 +172,10 @@ public record AnomalyConfig(
         linkTemplate,
         minRequestsForLatency,
         newTemplateWarmupMs,
-        patternRecords);
+        patternRecords,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withClassOverride(String signalPrefix, SignalClass signalClass) {
@@ -143,7 +191,10 @@ public record AnomalyConfig(
         linkTemplate,
         minRequestsForLatency,
         newTemplateWarmupMs,
-        patternRecords);
+        patternRecords,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 
   public AnomalyConfig withNewTemplateWarmupMs(long ms) {
@@ -157,7 +208,64 @@ public record AnomalyConfig(
         linkTemplate,
         minRequestsForLatency,
         ms,
-        patternRecords);
+        patternRecords,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
+  }
+
+  /** A copy with the entity joint check on or off. */
+  public AnomalyConfig withJointCheckEnabled(boolean enabled) {
+    return new AnomalyConfig(
+        detector,
+        maxSeriesPerService,
+        stateTtlMs,
+        laggingShiftAcceptMs,
+        classOverrides,
+        limits,
+        linkTemplate,
+        minRequestsForLatency,
+        newTemplateWarmupMs,
+        patternRecords,
+        enabled,
+        jointCheck,
+        jointMetrics);
+  }
+
+  /** A copy with other joint-check parameters. */
+  public AnomalyConfig withJointCheck(JointCheckConfig c) {
+    return new AnomalyConfig(
+        detector,
+        maxSeriesPerService,
+        stateTtlMs,
+        laggingShiftAcceptMs,
+        classOverrides,
+        limits,
+        linkTemplate,
+        minRequestsForLatency,
+        newTemplateWarmupMs,
+        patternRecords,
+        jointCheckEnabled,
+        c,
+        jointMetrics);
+  }
+
+  /** A copy with another set of metric names for the joint check. */
+  public AnomalyConfig withJointMetrics(Set<String> names) {
+    return new AnomalyConfig(
+        detector,
+        maxSeriesPerService,
+        stateTtlMs,
+        laggingShiftAcceptMs,
+        classOverrides,
+        limits,
+        linkTemplate,
+        minRequestsForLatency,
+        newTemplateWarmupMs,
+        patternRecords,
+        jointCheckEnabled,
+        jointCheck,
+        names);
   }
 
   public AnomalyConfig withPatternRecords(boolean on) {
@@ -171,6 +279,9 @@ public record AnomalyConfig(
         linkTemplate,
         minRequestsForLatency,
         newTemplateWarmupMs,
-        on);
+        on,
+        jointCheckEnabled,
+        jointCheck,
+        jointMetrics);
   }
 }

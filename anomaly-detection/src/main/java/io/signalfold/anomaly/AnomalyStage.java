@@ -1,5 +1,6 @@
 package io.signalfold.anomaly;
 
+import io.signalfold.anomaly.internal.EntityJointFunction;
 import io.signalfold.anomaly.internal.LogAnomalyFunction;
 import io.signalfold.anomaly.internal.LogCapFunction;
 import io.signalfold.anomaly.internal.MetricAnomalyFunction;
@@ -10,6 +11,8 @@ import io.signalfold.schema.LogSignal;
 import io.signalfold.schema.MetricPoint;
 import io.signalfold.schema.RedPoint;
 import io.signalfold.schema.ResourceContext;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -17,8 +20,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * The anomaly stage: normalized signals in, the anomaly feed out. Each input is first capped per
  * service ({@code anomaly-cap-*}), then keyed by series id into the detector operators ({@code
- * anomaly-*}); the three outputs are merged. Inputs must carry event-time timestamps and watermarks
- * (ingest assigns them); missing-data and cleanup timers run in event time.
+ * anomaly-*}); the three outputs are merged. Metric points that carry an instance are also keyed by
+ * entity (service and instance) into the entity joint check ({@code anomaly-multivariate}, unless
+ * turned off), whose MULTIVARIATE records join the output. Inputs must carry event-time timestamps
+ * and watermarks (ingest assigns them); missing-data and cleanup timers run in event time.
  */
 public final class AnomalyStage {
 
@@ -50,6 +55,18 @@ public final class AnomalyStage {
               .uid("anomaly-metrics")
               .name("anomaly: metric series");
       result = m;
+      if (config.jointCheckEnabled()) {
+        Set<String> names = new HashSet<>(config.jointMetrics());
+        DataStream<Anomaly> joint =
+            metrics
+                .filter(p -> EntityJointFunction.accepts(p, names))
+                .name("anomaly: entity joint check input")
+                .keyBy(EntityJointFunction::entityKey)
+                .process(new EntityJointFunction(config), out)
+                .uid("anomaly-multivariate")
+                .name("anomaly: entity joint check");
+        result = result.union(joint);
+      }
     }
     if (red != null) {
       DataStream<Anomaly> r =

@@ -202,6 +202,11 @@ public final class PipelineConfig {
         String.valueOf(an.patternRecords()),
         "publish INVESTIGATE pattern records (sequence novelty, deviation from the earlier day or"
             + " week; about 5.7 KB of state per series)");
+    key(
+        "anomaly.joint-check",
+        String.valueOf(an.jointCheckEnabled()),
+        "run the multivariate check per entity (service + instance): INVESTIGATE MULTIVARIATE"
+            + " records when its metrics break their usual relationship");
     // ---- SLO ----
     key("slo.definitions", "", "OpenSLO YAML file or folder (*.yaml, *.yml); empty: no SLOs");
     // ---- summarizer ----
@@ -390,7 +395,8 @@ public final class PipelineConfig {
             .withMaxSeriesPerService(intValue("anomaly.max-series-per-service", 1))
             .withStateTtlMs(positiveDuration("anomaly.state-ttl").toMillis())
             .withNewTemplateWarmupMs(duration("anomaly.new-template-warmup").toMillis())
-            .withPatternRecords(bool("anomaly.pattern-records"));
+            .withPatternRecords(bool("anomaly.pattern-records"))
+            .withJointCheckEnabled(bool("anomaly.joint-check"));
     for (Map.Entry<String, String> e : v.entrySet()) {
       String k = e.getKey();
       if (k.startsWith("anomaly.limit.")) {

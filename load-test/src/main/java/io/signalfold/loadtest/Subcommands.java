@@ -13,6 +13,7 @@ final class Subcommands {
     commands.add(new io.signalfold.loadtest.demo.DemoCommand());
     commands.add(new io.signalfold.loadtest.generator.GenerateCommand());
     commands.add(new io.signalfold.loadtest.nab.NabCommand());
+    commands.add(new io.signalfold.loadtest.multivariate.MultivariateCommand());
     commands.add(new io.signalfold.loadtest.slo.SloEvalCommand());
     commands.add(new io.signalfold.loadtest.runner.ScenariosCommand());
     return commands;
