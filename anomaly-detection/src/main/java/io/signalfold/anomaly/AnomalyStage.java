@@ -60,6 +60,7 @@ public final class AnomalyStage {
         DataStream<Anomaly> joint =
             metrics
                 .filter(p -> EntityJointFunction.accepts(p, names))
+                .uid("anomaly-multivariate-input")
                 .name("anomaly: entity joint check input")
                 .keyBy(EntityJointFunction::entityKey)
                 .process(new EntityJointFunction(config), out)
