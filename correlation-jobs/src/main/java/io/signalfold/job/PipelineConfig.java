@@ -206,7 +206,8 @@ public final class PipelineConfig {
         "anomaly.joint-check",
         String.valueOf(an.jointCheckEnabled()),
         "run the multivariate check per entity (service + instance): INVESTIGATE MULTIVARIATE"
-            + " records when its metrics break their usual relationship");
+            + " records when its metrics break their usual relationship (off: collinear metrics"
+            + " such as heap and process memory make it noisy)");
     // ---- SLO ----
     key("slo.definitions", "", "OpenSLO YAML file or folder (*.yaml, *.yml); empty: no SLOs");
     // ---- summarizer ----
