@@ -138,7 +138,10 @@ class RootCauseRankingTest {
   @Test
   void zoneWideFaultIsOneCandidateBlamingTheZone() {
     IncidentCandidate c = single(SyntheticIncidents.zoneOutage(29));
-    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.ZONE, "az-3");
+    // the services running in the zone are its victims, whatever ranks below the zone
+    assertThatCandidate(c)
+        .hasTopHypothesis(RootCauseKind.ZONE, "az-3")
+        .hasSymptoms("web", "api", "search", "cart");
     assertThat(top(c).getMitigation()).isEqualTo(MitigationClass.SHIFT_TRAFFIC);
   }
 
@@ -183,7 +186,10 @@ class RootCauseRankingTest {
   @Test
   void trafficSurge() {
     IncidentCandidate c = single(SyntheticIncidents.trafficSurge(43));
-    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.TRAFFIC, "edge");
+    assertThatCandidate(c)
+        .hasTopHypothesis(RootCauseKind.TRAFFIC, "edge")
+        .rulesOut("dependency api-db", "only call it more often");
+    assertThat(c.getHypotheses()).noneMatch(h -> h.getKind() == RootCauseKind.DEPENDENCY);
     assertThat(top(c).getMitigation()).isEqualTo(MitigationClass.SCALE_OUT);
   }
 

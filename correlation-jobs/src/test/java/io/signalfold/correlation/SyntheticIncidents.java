@@ -830,6 +830,14 @@ final class SyntheticIncidents {
         .value(400, 100)
         .recovers(min(70))
         .add();
+    // api passes the surge on: four times the database calls (load, not a failing database)
+    t.anomaly("api", "http.client.request.rate")
+        .peer("api-db")
+        .kind(AnomalyKind.SPIKE)
+        .onset(min(30.5))
+        .value(400, 100)
+        .recovers(min(70))
+        .add();
     for (String inst : List.of("api-0", "api-1", "api-2")) {
       t.anomaly("api", "process.cpu.utilization")
           .instance(inst)

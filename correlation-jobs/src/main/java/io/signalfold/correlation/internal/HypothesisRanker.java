@@ -105,7 +105,7 @@ public final class HypothesisRanker {
 
     HypothesisDraft planned = plannedActivities(a, changes, drafts, ruledOut, linked);
     changeHypotheses(a, changes, drafts, ruledOut, linked, planned);
-    dependencyHypotheses(a, impact, drafts, now);
+    dependencyHypotheses(a, impact, drafts, ruledOut, now);
     HypothesisDraft traffic = trafficHypotheses(a, drafts);
     Map<String, HypothesisDraft> instanceFactors = factorHypotheses(a, inventory, drafts, now);
     versionHypotheses(a, changes, inventory, drafts, now);
@@ -128,6 +128,7 @@ public final class HypothesisRanker {
     double denom = sum + w.get(Weight.UNEXPLAINED_PRIOR);
     List<Hypothesis> out = new ArrayList<>();
     Set<String> causes = new TreeSet<>();
+    double topConfidence = 0;
     for (int i = 0; i < list.size() && i < config.maxHypotheses(); i++) {
       HypothesisDraft d = list.get(i);
       double conf = denom <= 0 ? 0 : Math.round(d.score / denom * 10_000) / 10_000.0;
@@ -143,7 +144,14 @@ public final class HypothesisRanker {
         h.setFeedback(fb.getVerdict());
       }
       out.add(h);
-      if (i < 3 && (fb == null || fb.getVerdict() != FeedbackVerdict.REJECT)) {
+      if (i == 0) {
+        topConfidence = h.getConfidence();
+      }
+      // Affected entities named as causes: the first three hypotheses, unless far less likely than
+      // the first (instances inside a failing zone rank next, and are its victims, not causes).
+      if (i < 3
+          && h.getConfidence() >= 0.5 * topConfidence
+          && (fb == null || fb.getVerdict() != FeedbackVerdict.REJECT)) {
         causes.add(d.entityName);
         if (d.entityService != null && d.entityKind != EntityKind.ZONE) {
           causes.add(d.entityService);
@@ -679,10 +687,39 @@ public final class HypothesisRanker {
 
   // ---------------------------------------------------------------- dependencies
 
+  /** Whether every signal implicating a dependency is a request rate going up. */
+  private static boolean onlyMoreCalls(Node n) {
+    List<SignalState> all = n.all();
+    if (all.isEmpty()) {
+      return false;
+    }
+    for (SignalState s : all) {
+      if (s.category != SignalCategory.TRAFFIC.ordinal() || s.direction <= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void dependencyHypotheses(
-      CandidateAnalysis a, ImpactIndex impact, Map<String, HypothesisDraft> drafts, long now) {
+      CandidateAnalysis a,
+      ImpactIndex impact,
+      Map<String, HypothesisDraft> drafts,
+      List<RuledOut> ruledOut,
+      long now) {
     for (Node n : a.nodes.values()) {
       if (!n.dependency) {
+        continue;
+      }
+      if (onlyMoreCalls(n)) {
+        // Its callers calling it more is their load, not its failure: a surge at the edge
+        // quadruples the database calls too, and with a week of history that tied the surge.
+        ruledOut.add(
+            ruled(
+                "dependency " + n.name,
+                RootCauseKind.DEPENDENCY,
+                "its callers only call it more often; no errors, latency or missing data on it",
+                n.all().get(0).id));
         continue;
       }
       HypothesisDraft d =
