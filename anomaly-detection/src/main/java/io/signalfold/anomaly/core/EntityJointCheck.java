@@ -80,7 +80,12 @@ public final class EntityJointCheck {
   private final double[] residual = new double[MAX_METRICS];
   private final double[] solved = new double[MAX_METRICS];
   private final double[] contribution = new double[MAX_METRICS];
-  private final double[] chol = new double[MAX_METRICS * MAX_METRICS];
+  private final double[] scale = new double[MAX_METRICS];
+  private final double[] scaled = new double[MAX_METRICS];
+  private final double[] eigen = new double[MAX_METRICS * MAX_METRICS];
+  private final double[] basis = new double[MAX_METRICS * MAX_METRICS];
+  private final double[] lambda = new double[MAX_METRICS];
+  private int rank;
   private final int[] dims = new int[MAX_METRICS];
   private final JointEvent event = new JointEvent();
 
@@ -219,7 +224,7 @@ public final class EntityJointCheck {
     if (warm) {
       double d2 = quadraticForm(k);
       distance = Math.sqrt(d2);
-      double raw = chiSquareSurprise(k, d2);
+      double raw = chiSquareSurprise(rank, d2);
       if (inBand) {
         judged = true;
         surprise = raw * calibration();
@@ -245,7 +250,7 @@ public final class EntityJointCheck {
     vectors++;
     lastMs = t;
     if (warm) {
-      episode(t, k, score, quiet, out);
+      episode(t, rank, score, quiet, out);
     }
   }
 
@@ -287,49 +292,131 @@ public final class EntityJointCheck {
   }
 
   /**
-   * Squared Mahalanobis distance of the residuals of {@code dims[0..k)} against the ridge-loaded
-   * covariance (Cholesky factorization in the scratch matrix); fills the per-metric contributions
-   * {@code r_i (S^-1 r)_i}, which sum to the squared distance.
+   * Squared Mahalanobis distance of the residuals of {@code dims[0..k)} in the eigenbasis of their
+   * correlation-scaled covariance, keeping only directions whose eigenvalue is at least {@code
+   * minEigenFraction} of the largest (a rank-truncated pseudo-inverse). Sets {@link #rank} to the
+   * directions kept (the chi-square degrees of freedom) and fills the per-metric contributions
+   * {@code r_i (S^+ r)_i}, which sum to the squared distance.
+   *
+   * <p>Why not a Cholesky solve with diagonal loading alone: identical or affinely copied series
+   * (heap and process memory of one container, a sidecar's CPU derived from the main one) leave
+   * directions with no variance, and the pairwise EWMA updates over metrics that are not always
+   * present can make the matrix slightly indefinite; a negative pivot then became a near-zero
+   * divisor and distances of 1e18 and more. A direction with (almost) no variance carries no
+   * information the other directions lack, so it is dropped rather than divided by.
    */
   private double quadraticForm(int k) {
     for (int a = 0; a < k; a++) {
-      for (int b = 0; b <= a; b++) {
-        double s = cov[pair(dims[a], dims[b])];
-        if (a == b) {
-          s = s * (1 + cfg.ridge()) + 1e-9;
-        }
-        for (int c = 0; c < b; c++) {
-          s -= chol[a * MAX_METRICS + c] * chol[b * MAX_METRICS + c];
-        }
-        chol[a * MAX_METRICS + b] =
-            a == b ? Math.sqrt(Math.max(s, 1e-12)) : s / chol[b * MAX_METRICS + b];
-      }
+      scale[a] = Math.sqrt(Math.max(cov[pair(dims[a], dims[a])], 1e-12));
+      scaled[a] = residual[dims[a]] / scale[a];
     }
-    // forward: L y = r
-    double d2 = 0;
     for (int a = 0; a < k; a++) {
-      double s = residual[dims[a]];
-      for (int c = 0; c < a; c++) {
-        s -= chol[a * MAX_METRICS + c] * solved[c];
+      for (int b = 0; b <= a; b++) {
+        double v = cov[pair(dims[a], dims[b])] / (scale[a] * scale[b]);
+        eigen[a * MAX_METRICS + b] = v;
+        eigen[b * MAX_METRICS + a] = v;
       }
-      solved[a] = s / chol[a * MAX_METRICS + a];
-      d2 += solved[a] * solved[a];
     }
-    // backward: L^T w = y, so w = S^-1 r
-    for (int a = k - 1; a >= 0; a--) {
-      double s = solved[a];
-      for (int c = a + 1; c < k; c++) {
-        s -= chol[c * MAX_METRICS + a] * solved[c];
+    symmetricEigen(eigen, k, basis, lambda);
+    double largest = 0;
+    for (int j = 0; j < k; j++) {
+      largest = Math.max(largest, lambda[j]);
+    }
+    double floor = Math.max(cfg.minEigenFraction() * largest, 1e-12);
+    for (int a = 0; a < k; a++) {
+      solved[a] = 0;
+    }
+    double d2 = 0;
+    rank = 0;
+    for (int j = 0; j < k; j++) {
+      if (!(lambda[j] >= floor)) {
+        continue;
       }
-      solved[a] = s / chol[a * MAX_METRICS + a];
+      rank++;
+      double proj = 0;
+      for (int a = 0; a < k; a++) {
+        proj += basis[a * MAX_METRICS + j] * scaled[a];
+      }
+      // the ridge loads the diagonal of the correlation matrix: every eigenvalue by the same amount
+      double w = proj / (lambda[j] + cfg.ridge());
+      d2 += proj * w;
+      for (int a = 0; a < k; a++) {
+        solved[a] += basis[a * MAX_METRICS + j] * w;
+      }
     }
     for (int i = 0; i < MAX_METRICS; i++) {
       contribution[i] = 0;
     }
     for (int a = 0; a < k; a++) {
-      contribution[dims[a]] = residual[dims[a]] * solved[a];
+      contribution[dims[a]] = scaled[a] * solved[a];
     }
     return d2;
+  }
+
+  /**
+   * Eigenvalues and eigenvectors of the symmetric k x k matrix in {@code a} (row-major, stride
+   * {@link #MAX_METRICS}; destroyed) by cyclic Jacobi rotations (Golub and Van Loan, 8.5): {@code
+   * v} receives the eigenvectors as columns, {@code lambda} the eigenvalues (unsorted). Jacobi
+   * converges for every symmetric matrix, including indefinite ones, and needs no allocation;
+   * Commons Math's {@code EigenDecomposition} throws when its iteration count is exceeded, which an
+   * operator must not.
+   */
+  static void symmetricEigen(double[] a, int k, double[] v, double[] lambda) {
+    final int n = MAX_METRICS;
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        v[i * n + j] = i == j ? 1 : 0;
+      }
+    }
+    for (int sweep = 0; sweep < 60; sweep++) {
+      double off = 0;
+      double diag = 0;
+      for (int i = 0; i < k; i++) {
+        diag += a[i * n + i] * a[i * n + i];
+        for (int j = i + 1; j < k; j++) {
+          off += a[i * n + j] * a[i * n + j];
+        }
+      }
+      if (off <= 1e-30 * Math.max(diag, 1e-300)) {
+        break;
+      }
+      for (int p = 0; p < k - 1; p++) {
+        for (int q = p + 1; q < k; q++) {
+          double apq = a[p * n + q];
+          if (apq == 0) {
+            continue;
+          }
+          double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+          double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+          if (theta == 0) {
+            t = 1;
+          }
+          double c = 1 / Math.sqrt(t * t + 1);
+          double s = t * c;
+          for (int r = 0; r < k; r++) {
+            double arp = a[r * n + p];
+            double arq = a[r * n + q];
+            a[r * n + p] = c * arp - s * arq;
+            a[r * n + q] = s * arp + c * arq;
+          }
+          for (int r = 0; r < k; r++) {
+            double apr = a[p * n + r];
+            double aqr = a[q * n + r];
+            a[p * n + r] = c * apr - s * aqr;
+            a[q * n + r] = s * apr + c * aqr;
+          }
+          for (int r = 0; r < k; r++) {
+            double vrp = v[r * n + p];
+            double vrq = v[r * n + q];
+            v[r * n + p] = c * vrp - s * vrq;
+            v[r * n + q] = s * vrp + c * vrq;
+          }
+        }
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      lambda[i] = a[i * n + i];
+    }
   }
 
   /** {@code -log10 P(X >= d2)} for X chi-square with k degrees of freedom, capped at 50. */
@@ -497,6 +584,7 @@ public final class EntityJointCheck {
 
   /** The distance at which k metrics reach {@code score}, under the current calibration. */
   private double distanceAtScore(int k, double score) {
+    k = Math.max(1, k);
     double surprise = -4.0 * Math.log(1 - score) / Math.log(2.0);
     double raw = surprise / calibration();
     double lo = 0;
@@ -539,6 +627,11 @@ public final class EntityJointCheck {
   /** Whether the last vector was judged (warm, at least two metrics, every metric in band). */
   public boolean lastJudged() {
     return lastJudged;
+  }
+
+  /** Directions kept in the last joint distance (its chi-square degrees of freedom). */
+  public int lastRank() {
+    return lastDims == 0 ? 0 : rank;
   }
 
   /** Metrics in the last joint distance. */

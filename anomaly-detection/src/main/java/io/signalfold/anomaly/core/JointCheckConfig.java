@@ -15,6 +15,9 @@ import java.io.Serializable;
  * @param covarianceTauMs time constant of the mean and covariance of the standardized vectors
  * @param ridge diagonal loading of the covariance, as a fraction of each variance (keeps nearly
  *     collinear metrics from turning noise into huge distances)
+ * @param minEigenFraction directions of the correlation-scaled covariance whose eigenvalue is below
+ *     this fraction of the largest are dropped from the distance and from its degrees of freedom
+ *     (identical or copied metrics leave directions without variance)
  * @param bandZ a metric further than this many of its own spreads from its mean is out of band:
  *     that vector is left to the univariate detector (the joint check judges relationships, not
  *     single-metric spikes)
@@ -33,6 +36,7 @@ public record JointCheckConfig(
     long baselineTauMs,
     long covarianceTauMs,
     double ridge,
+    double minEigenFraction,
     double bandZ,
     double clipZ,
     double anomalyWeight,
@@ -45,6 +49,9 @@ public record JointCheckConfig(
   private static final long MINUTE = 60_000L;
   private static final long HOUR = 60 * MINUTE;
 
+  /** See {@link #minEigenFraction}. */
+  static final double MIN_EIGEN_FRACTION = 1e-4;
+
   public JointCheckConfig {
     if (bucketMs <= 0) {
       throw new IllegalArgumentException("bucketMs must be positive");
@@ -54,6 +61,9 @@ public record JointCheckConfig(
     }
     if (ridge < 0) {
       throw new IllegalArgumentException("ridge must not be negative");
+    }
+    if (minEigenFraction < 0 || minEigenFraction >= 1) {
+      throw new IllegalArgumentException("minEigenFraction must be in [0, 1)");
     }
     if (bandZ <= 0 || clipZ <= 0) {
       throw new IllegalArgumentException("bandZ and clipZ must be positive");
@@ -72,6 +82,7 @@ public record JointCheckConfig(
         24 * HOUR,
         72 * HOUR,
         0.001,
+        MIN_EIGEN_FRACTION,
         3.0,
         4.0,
         0.1,
@@ -90,6 +101,7 @@ public record JointCheckConfig(
         baselineTauMs,
         covarianceTauMs,
         ridge,
+        minEigenFraction,
         bandZ,
         clipZ,
         anomalyWeight,

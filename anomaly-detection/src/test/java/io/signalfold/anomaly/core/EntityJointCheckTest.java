@@ -46,6 +46,29 @@ class EntityJointCheckTest {
     }
   }
 
+  private static final int MEMORY_COPY = 3;
+  private static final int CPU_SIDECAR = 4;
+
+  /**
+   * The same entity as the scenario generator reports it: heap and process memory are the identical
+   * number, a sidecar's CPU is an affine copy of the main container's, and the copies miss a point
+   * now and then (so the covariance is learned pairwise over different vectors).
+   */
+  private static final class CopiedEntity {
+    final Entity entity = new Entity();
+    final Random gaps = new Random(13);
+
+    double[] normal(long t) {
+      return copies(entity.normal(t));
+    }
+
+    double[] copies(double[] x) {
+      x[MEMORY_COPY] = gaps.nextDouble() < 0.02 ? Double.NaN : x[MEMORY];
+      x[CPU_SIDECAR] = gaps.nextDouble() < 0.02 ? Double.NaN : 0.03 + 0.1 * x[CPU];
+      return x;
+    }
+  }
+
   private record Recorded(AnomalyPhase phase, long timestampMs, long onsetMs, double score) {}
 
   private static final class Recorder implements JointListener {
@@ -246,5 +269,84 @@ class EntityJointCheckTest {
     assertThat(r.events.get(r.events.size() - 1).phase()).isEqualTo(AnomalyPhase.RECOVERED);
     assertThat(r.events)
         .allSatisfy(e -> assertThat(e.onsetMs()).isEqualTo(r.events.get(0).onsetMs()));
+  }
+
+  @Test
+  void identicalAndCopiedMetricsRaiseNothingOverDays() {
+    EntityJointCheck check = new EntityJointCheck(JointCheckConfig.defaults());
+    Recorder r = new Recorder();
+    CopiedEntity entity = new CopiedEntity();
+    double maxScore = 0;
+    for (long t = START; t < START + 10 * DAY; t += MINUTE) {
+      check.evaluate(t, entity.normal(t), r);
+      maxScore = Math.max(maxScore, check.lastScore());
+    }
+    assertThat(r.events).isEmpty();
+    assertThat(maxScore).isLessThan(0.5);
+  }
+
+  @Test
+  void withCopiedMetricsCpuUpAtTheSameLoadIsStillFlagged() {
+    EntityJointCheck check = new EntityJointCheck(JointCheckConfig.defaults());
+    Recorder r = new Recorder();
+    CopiedEntity entity = new CopiedEntity();
+    long t = START;
+    for (; t < START + 5 * DAY + 15 * HOUR; t += MINUTE) {
+      check.evaluate(t, entity.normal(t), r);
+    }
+    assertThat(r.events).isEmpty();
+    long breakAt = t;
+    for (int i = 0; i < 20; i++, t += MINUTE) {
+      double[] x = entity.entity.normal(t);
+      // each request costs a third more CPU; the sidecar copy follows the main container
+      x[CPU] = entity.entity.cpuFor(x[RATE] / 0.75);
+      check.evaluate(t, entity.copies(x), r);
+    }
+    assertThat(r.opened())
+        .singleElement()
+        .satisfies(e -> assertThat(e.onsetMs()).isBetween(breakAt, breakAt + 5 * MINUTE));
+    assertThat(r.firstContributor).isIn(RATE, CPU, CPU_SIDECAR);
+  }
+
+  @Test
+  void jacobiEigenvaluesMatchCommonsMathAlsoForIndefiniteMatrices() {
+    Random random = new Random(7);
+    for (int k = 2; k <= EntityJointCheck.MAX_METRICS; k++) {
+      double[][] m = new double[k][k];
+      for (int a = 0; a < k; a++) {
+        for (int b = 0; b <= a; b++) {
+          m[a][b] = random.nextGaussian();
+          m[b][a] = m[a][b];
+        }
+      }
+      double[] flat = new double[EntityJointCheck.MAX_METRICS * EntityJointCheck.MAX_METRICS];
+      for (int a = 0; a < k; a++) {
+        for (int b = 0; b < k; b++) {
+          flat[a * EntityJointCheck.MAX_METRICS + b] = m[a][b];
+        }
+      }
+      double[] vectors = new double[flat.length];
+      double[] lambda = new double[EntityJointCheck.MAX_METRICS];
+      EntityJointCheck.symmetricEigen(flat, k, vectors, lambda);
+      double[] ours = java.util.Arrays.copyOf(lambda, k);
+      double[] theirs =
+          new org.apache.commons.math3.linear.EigenDecomposition(
+                  new org.apache.commons.math3.linear.Array2DRowRealMatrix(m))
+              .getRealEigenvalues();
+      java.util.Arrays.sort(ours);
+      java.util.Arrays.sort(theirs);
+      assertThat(ours).containsExactly(theirs, within(1e-9));
+      // each column is an eigenvector: M v = lambda v
+      for (int j = 0; j < k; j++) {
+        for (int a = 0; a < k; a++) {
+          double mv = 0;
+          for (int b = 0; b < k; b++) {
+            mv += m[a][b] * vectors[b * EntityJointCheck.MAX_METRICS + j];
+          }
+          assertThat(mv)
+              .isCloseTo(lambda[j] * vectors[a * EntityJointCheck.MAX_METRICS + j], within(1e-9));
+        }
+      }
+    }
   }
 }
