@@ -1,6 +1,11 @@
 package io.signalfold.anomaly.core;
 
 import io.signalfold.schema.AnomalyPhase;
+import org.apache.commons.math3.exception.MathArithmeticException;
+import org.apache.commons.math3.exception.MathIllegalStateException;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -27,9 +32,9 @@ import org.apache.commons.math3.special.Gamma;
  * {@code minVectors} of history, and a metric joins the distance only after the same history of its
  * own.
  *
- * <p>State is a fixed set of primitive arrays ({@link EntityJointStateCodec}); the per-point path
- * allocates nothing except the continued fraction object Commons Math creates for the tail when the
- * squared distance is above its degrees of freedom plus one.
+ * <p>State is a fixed set of primitive arrays ({@link EntityJointStateCodec}); a point only adds to
+ * the open vector; once a minute per entity the closed vector's eigen-decomposition (Commons Math,
+ * at most 8 x 8) and chi-square tail allocate a few small objects.
  */
 public final class EntityJointCheck {
 
@@ -317,7 +322,10 @@ public final class EntityJointCheck {
         eigen[b * MAX_METRICS + a] = v;
       }
     }
-    symmetricEigen(eigen, k, basis, lambda);
+    if (!symmetricEigen(eigen, k, basis, lambda)) {
+      rank = 0;
+      return 0.0; // not judged: see symmetricEigen
+    }
     double largest = 0;
     for (int j = 0; j < k; j++) {
       largest = Math.max(largest, lambda[j]);
@@ -355,68 +363,39 @@ public final class EntityJointCheck {
 
   /**
    * Eigenvalues and eigenvectors of the symmetric k x k matrix in {@code a} (row-major, stride
-   * {@link #MAX_METRICS}; destroyed) by cyclic Jacobi rotations (Golub and Van Loan, 8.5): {@code
-   * v} receives the eigenvectors as columns, {@code lambda} the eigenvalues (unsorted). Jacobi
-   * converges for every symmetric matrix, including indefinite ones, and needs no allocation;
-   * Commons Math's {@code EigenDecomposition} throws when its iteration count is exceeded, which an
-   * operator must not.
+   * {@link #MAX_METRICS}) with Commons Math's {@code EigenDecomposition} (its symmetric path:
+   * tridiagonal reduction and implicit QL): {@code v} receives the eigenvectors as columns, {@code
+   * lambda} the eigenvalues. Returns false when the decomposition fails (its iteration limit, or a
+   * non-finite entry); the caller then leaves the vector unjudged, since an operator must not throw
+   * on one record. The matrix is symmetrised exactly first, so the symmetric path is taken.
    */
-  static void symmetricEigen(double[] a, int k, double[] v, double[] lambda) {
+  static boolean symmetricEigen(double[] a, int k, double[] v, double[] lambda) {
     final int n = MAX_METRICS;
+    double[][] m = new double[k][k];
     for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        v[i * n + j] = i == j ? 1 : 0;
+      for (int j = 0; j <= i; j++) {
+        double x = 0.5 * (a[i * n + j] + a[j * n + i]);
+        if (!Double.isFinite(x)) {
+          return false;
+        }
+        m[i][j] = x;
+        m[j][i] = x;
       }
     }
-    for (int sweep = 0; sweep < 60; sweep++) {
-      double off = 0;
-      double diag = 0;
+    EigenDecomposition e;
+    try {
+      e = new EigenDecomposition(new Array2DRowRealMatrix(m, false));
+    } catch (MathIllegalStateException | MathArithmeticException ex) {
+      return false;
+    }
+    for (int j = 0; j < k; j++) {
+      lambda[j] = e.getRealEigenvalue(j);
+      RealVector col = e.getEigenvector(j);
       for (int i = 0; i < k; i++) {
-        diag += a[i * n + i] * a[i * n + i];
-        for (int j = i + 1; j < k; j++) {
-          off += a[i * n + j] * a[i * n + j];
-        }
-      }
-      if (off <= 1e-30 * Math.max(diag, 1e-300)) {
-        break;
-      }
-      for (int p = 0; p < k - 1; p++) {
-        for (int q = p + 1; q < k; q++) {
-          double apq = a[p * n + q];
-          if (apq == 0) {
-            continue;
-          }
-          double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-          double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-          if (theta == 0) {
-            t = 1;
-          }
-          double c = 1 / Math.sqrt(t * t + 1);
-          double s = t * c;
-          for (int r = 0; r < k; r++) {
-            double arp = a[r * n + p];
-            double arq = a[r * n + q];
-            a[r * n + p] = c * arp - s * arq;
-            a[r * n + q] = s * arp + c * arq;
-          }
-          for (int r = 0; r < k; r++) {
-            double apr = a[p * n + r];
-            double aqr = a[q * n + r];
-            a[p * n + r] = c * apr - s * aqr;
-            a[q * n + r] = s * apr + c * aqr;
-          }
-          for (int r = 0; r < k; r++) {
-            double vrp = v[r * n + p];
-            double vrq = v[r * n + q];
-            v[r * n + p] = c * vrp - s * vrq;
-            v[r * n + q] = s * vrp + c * vrq;
-          }
-        }
+        v[i * n + j] = col.getEntry(i);
       }
     }
-    for (int i = 0; i < k; i++) {
-      lambda[i] = a[i * n + i];
-    }
+    return true;
   }
 
   /** {@code -log10 P(X >= d2)} for X chi-square with k degrees of freedom, capped at 50. */
