@@ -103,9 +103,7 @@ public record AnomalyConfig(
         5.0,
         24 * HOUR,
         true,
-        // off until collinear metrics are handled: on generated telemetry (heap and process memory
-        // identical, sidecar containers) it published ~500 episodes per scenario
-        false,
+        true,
         JointCheckConfig.defaults(),
         DEFAULT_JOINT_METRICS);
   }

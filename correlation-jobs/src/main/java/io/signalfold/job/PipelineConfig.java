@@ -206,8 +206,7 @@ public final class PipelineConfig {
         "anomaly.joint-check",
         String.valueOf(an.jointCheckEnabled()),
         "run the multivariate check per entity (service + instance): INVESTIGATE MULTIVARIATE"
-            + " records when its metrics break their usual relationship (off: collinear metrics"
-            + " such as heap and process memory make it noisy)");
+            + " records when its metrics break their usual relationship");
     // ---- SLO ----
     key("slo.definitions", "", "OpenSLO YAML file or folder (*.yaml, *.yml); empty: no SLOs");
     // ---- summarizer ----

@@ -72,7 +72,8 @@ public record JointCheckConfig(
 
   /**
    * One-minute vectors, 24 h and 240 vectors of cold start, baselines over a day, covariance over
-   * three days, 0.1% ridge, band 3 spreads, clip 4, episodes like the univariate detector's.
+   * three days, 0.1% ridge, band 3 spreads, clip 4, episodes from score 0.6 (surprise 5.3 digits),
+   * otherwise like the univariate detector's.
    */
   public static JointCheckConfig defaults() {
     return new JointCheckConfig(
@@ -86,7 +87,9 @@ public record JointCheckConfig(
         3.0,
         4.0,
         0.1,
-        0.5,
+        // 0.5 (the detector's investigate score) opened ~5 episodes a day on healthy instances of
+        // the scenario telemetry; 0.6 one in 14 days, and still finds 38 of 60 generated breaks
+        0.6,
         3,
         15 * MINUTE,
         6 * HOUR);
