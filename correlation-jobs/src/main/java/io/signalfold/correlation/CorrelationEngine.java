@@ -19,6 +19,7 @@ import io.signalfold.correlation.internal.Topology;
 import io.signalfold.correlation.internal.TopologyGraph;
 import io.signalfold.correlation.internal.WarmUp;
 import io.signalfold.schema.Anomaly;
+import io.signalfold.schema.AnomalyKind;
 import io.signalfold.schema.CallEdge;
 import io.signalfold.schema.CandidateStatus;
 import io.signalfold.schema.ChangeEvent;
@@ -87,7 +88,7 @@ public final class CorrelationEngine {
     long deadLetters;
     long topologyAnomalies;
     long droppedMembers;
-    long patternRecords;
+    long feedOnlyRecords;
 
     public long rawSignals() {
       return rawSignals;
@@ -126,9 +127,9 @@ public final class CorrelationEngine {
       return topologyAnomalies;
     }
 
-    /** Pattern records seen on the anomaly feed and left out of correlation. */
-    public long patternRecords() {
-      return patternRecords;
+    /** Pattern and entity joint-check records seen on the anomaly feed, left out of correlation. */
+    public long feedOnlyRecords() {
+      return feedOnlyRecords;
     }
 
     /** Raw anomaly/alert records per opened candidate (0 when none opened). */
@@ -189,10 +190,12 @@ public final class CorrelationEngine {
   // ================================================================ inputs
 
   public void onAnomaly(Anomaly a, Context ctx) {
-    if (isPatternRecord(a)) {
-      // A day unlike yesterday is the end of hours of accumulation, not an onset: joined to a
-      // candidate it moved the onset before the deploy that caused it. It stays on the feed.
-      stats.patternRecords++;
+    if (isFeedOnly(a)) {
+      // Joined as members they set candidates' onsets: a day unlike yesterday is the end of hours
+      // of accumulation, not an onset, and the joint check's INVESTIGATE episodes (a few a week per
+      // entity) came minutes before a deploy; both moved the onset before the deploy that caused
+      // the incident, which was then ruled out. They stay on the anomaly feed.
+      stats.feedOnlyRecords++;
       return;
     }
     enqueue(
@@ -203,9 +206,13 @@ public final class CorrelationEngine {
         ctx);
   }
 
-  /** A pattern record of the anomaly stage (its detector is {@code signalfold.pattern/...}). */
-  static boolean isPatternRecord(Anomaly a) {
-    return a.getDetector() != null && a.getDetector().startsWith("signalfold.pattern/");
+  /**
+   * A record for the anomaly feed only: a pattern record (detector {@code signalfold.pattern/...})
+   * or an entity joint-check record (kind MULTIVARIATE).
+   */
+  static boolean isFeedOnly(Anomaly a) {
+    return a.getKind() == AnomalyKind.MULTIVARIATE
+        || (a.getDetector() != null && a.getDetector().startsWith("signalfold.pattern/"));
   }
 
   public void onSloAlert(SloBurnAlert a, Context ctx) {

@@ -52,7 +52,7 @@ public final class CorrelationFunction
     g.gauge("candidatesReopened", stats::candidatesReopened);
     g.gauge("updatesEmitted", stats::updatesEmitted);
     g.gauge("transientDiscarded", stats::transientDiscarded);
-    g.gauge("patternRecordsNotCorrelated", stats::patternRecords);
+    g.gauge("feedOnlyRecordsNotCorrelated", stats::feedOnlyRecords);
     g.gauge("lateRecords", stats::lateRecords);
     g.gauge("deadLetters", stats::deadLetters);
     g.gauge("topologyAnomalies", stats::topologyAnomalies);
