@@ -87,8 +87,8 @@ public record JointCheckConfig(
         3.0,
         4.0,
         0.1,
-        // 0.5 (the detector's investigate score) opened ~5 episodes a day on healthy instances of
-        // the scenario telemetry; 0.6 one in 14 days, and still finds 38 of 60 generated breaks
+        // 0.5 (the detector's investigate score) opened ~5 episodes a day on a healthy instance of
+        // the scenario telemetry, 0.6 far fewer; 0.6 still finds 38 of 60 generated breaks
         0.6,
         3,
         15 * MINUTE,
