@@ -4,7 +4,9 @@ import io.signalfold.schema.Direction;
 
 /**
  * One anomaly score in [0, 1] per observed point, for consumers that want a score per point rather
- * than episode records (the NAB harness). It is the largest of these pieces of evidence:
+ * than episode records: the NAB harness ({@link #forNab}), and the anomaly stage, which publishes
+ * the sequence and cycle evidence as pattern records ({@link #forPipeline}, {@link #lastEvidence}).
+ * It is the largest of these pieces of evidence:
  *
  * <ul>
  *   <li>the score of the feed record the point produced (an episode opening or escalation of the
