@@ -110,6 +110,11 @@ public record AnomalyConfig(
         DEFAULT_JOINT_METRICS);
   }
 
+  /** The evidence link of a series' signal: {@link #linkTemplate} filled in. */
+  public String linkTo(String seriesId, String signal) {
+    return linkTemplate.replace("{seriesId}", seriesId).replace("{signal}", signal);
+  }
+
   public AnomalyConfig withDetector(DetectorConfig d) {
     return new AnomalyConfig(
         d,

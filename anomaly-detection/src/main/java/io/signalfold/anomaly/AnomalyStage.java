@@ -27,6 +27,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  */
 public final class AnomalyStage {
 
+  /**
+   * Prefix of the {@code detector} of pattern records (sequence novelty, deviation from the earlier
+   * day or week): feed records that consumers such as the correlation stage may tell apart.
+   */
+  public static final String PATTERN_DETECTOR_PREFIX = "signalfold.pattern/";
+
   private AnomalyStage() {}
 
   /** Any input may be null (absent). */

@@ -1,5 +1,6 @@
 package io.signalfold.correlation;
 
+import io.signalfold.anomaly.AnomalyStage;
 import io.signalfold.correlation.internal.BusinessIndex;
 import io.signalfold.correlation.internal.CandidateAssembler;
 import io.signalfold.correlation.internal.CandidateState;
@@ -207,12 +208,13 @@ public final class CorrelationEngine {
   }
 
   /**
-   * A record for the anomaly feed only: a pattern record (detector {@code signalfold.pattern/...})
-   * or an entity joint-check record (kind MULTIVARIATE).
+   * A record for the anomaly feed only: a pattern record (detector starting with {@link
+   * AnomalyStage#PATTERN_DETECTOR_PREFIX}) or an entity joint-check record (kind MULTIVARIATE).
    */
   static boolean isFeedOnly(Anomaly a) {
     return a.getKind() == AnomalyKind.MULTIVARIATE
-        || (a.getDetector() != null && a.getDetector().startsWith("signalfold.pattern/"));
+        || (a.getDetector() != null
+            && a.getDetector().startsWith(AnomalyStage.PATTERN_DETECTOR_PREFIX));
   }
 
   public void onSloAlert(SloBurnAlert a, Context ctx) {

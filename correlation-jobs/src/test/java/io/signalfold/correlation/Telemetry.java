@@ -502,7 +502,7 @@ final class Telemetry {
     AnomalyBuilder pattern() {
       kind = AnomalyKind.DRIFT;
       tier = AnomalyTier.INVESTIGATE;
-      detector = "signalfold.pattern/cycle";
+      detector = io.signalfold.anomaly.AnomalyStage.PATTERN_DETECTOR_PREFIX + "cycle";
       return this;
     }
 

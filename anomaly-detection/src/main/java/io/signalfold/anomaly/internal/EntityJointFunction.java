@@ -11,9 +11,7 @@ import io.signalfold.schema.AnomalyKind;
 import io.signalfold.schema.AnomalyPhase;
 import io.signalfold.schema.AnomalyTier;
 import io.signalfold.schema.Direction;
-import io.signalfold.schema.HistogramValue;
 import io.signalfold.schema.MetricPoint;
-import io.signalfold.schema.MetricType;
 import io.signalfold.schema.ResourceContext;
 import io.signalfold.schema.SignalClass;
 import io.signalfold.schema.SignalSource;
@@ -98,7 +96,7 @@ public final class EntityJointFunction extends KeyedProcessFunction<String, Metr
 
   @Override
   public void processElement(MetricPoint p, Context ctx, Collector<Anomaly> out) throws Exception {
-    double v = valueOf(p);
+    double v = MetricAnomalyFunction.firstValueOf(p);
     if (Double.isNaN(v)) {
       return;
     }
@@ -175,37 +173,9 @@ public final class EntityJointFunction extends KeyedProcessFunction<String, Metr
     }
   }
 
-  /**
-   * The value a series contributes, as the univariate operator derives it: a gauge's value, a sum's
-   * rate per second (its delta when the interval is unknown), a distribution's mean; NaN across a
-   * counter reset.
-   */
-  static double valueOf(MetricPoint m) {
-    MetricType type = m.getType();
-    if (type == MetricType.GAUGE) {
-      return m.getValue();
-    }
-    if (type == MetricType.SUM) {
-      if (m.getCounterReset()) {
-        return Double.NaN;
-      }
-      return m.getRate() != null ? m.getRate() : m.getValue();
-    }
-    HistogramValue h = m.getHistogram();
-    if (h != null && h.getCount() > 0 && h.getSum() != null) {
-      return h.getSum() / h.getCount();
-    }
-    return Double.NaN;
-  }
-
   /** A readable name of a series within its entity: signal, point attributes, container. */
   static String labelOf(MetricPoint m) {
-    String signal =
-        switch (m.getType()) {
-          case GAUGE -> m.getName();
-          case SUM -> m.getName() + ".rate";
-          default -> m.getName() + ".mean";
-        };
+    String signal = MetricAnomalyFunction.firstSignalOf(m);
     Map<String, String> dims = new TreeMap<>(m.getAttributes());
     String container = m.getResource().getContainer();
     if (container != null) {
@@ -268,10 +238,10 @@ public final class EntityJointFunction extends KeyedProcessFunction<String, Metr
               .setPhase(e.phase())
               .setResource(resourceContext)
               .setAttributes(attributes)
-              .setValue(finite(e.distance()))
-              .setExpected(finite(e.typicalDistance()))
+              .setValue(SeriesAnomalyFunction.finite(e.distance()))
+              .setExpected(SeriesAnomalyFunction.finite(e.typicalDistance()))
               .setLower(0)
-              .setUpper(finite(e.upperDistance()))
+              .setUpper(SeriesAnomalyFunction.finite(e.upperDistance()))
               .setScore(Math.max(0, Math.min(1, e.score())))
               .setDirection(e.phase() == AnomalyPhase.RECOVERED ? Direction.NONE : Direction.UP)
               .setKind(AnomalyKind.MULTIVARIATE)
@@ -282,20 +252,12 @@ public final class EntityJointFunction extends KeyedProcessFunction<String, Metr
               .setEvidence(
                   AnomalyEvidence.newBuilder()
                       .setTraceIds(List.of())
-                      .setLink(
-                          config
-                              .linkTemplate()
-                              .replace("{seriesId}", seriesId)
-                              .replace("{signal}", SIGNAL))
+                      .setLink(config.linkTo(seriesId, SIGNAL))
                       .build())
               .setDetector("signalfold.entity/joint")
               .build();
       published.inc();
       out.collect(a);
     }
-  }
-
-  private static double finite(double v) {
-    return Double.isFinite(v) ? v : 0.0;
   }
 }

@@ -117,11 +117,7 @@ public final class LogAnomalyFunction extends SeriesAnomalyFunction<LogSignal> {
     long onset = l.getFirstSeenMs() != null ? l.getFirstSeenMs() : l.getIntervalStartMs();
     AnomalyEvidence.Builder ev = AnomalyEvidence.newBuilder();
     evidence(0, l, ev);
-    ev.setLink(
-        config
-            .linkTemplate()
-            .replace("{seriesId}", id.getSeriesId())
-            .replace("{signal}", "log.template.count"));
+    ev.setLink(config.linkTo(id.getSeriesId(), "log.template.count"));
     Map<String, String> attributes = new HashMap<>(id.getAttributes());
     attributes.keySet().removeIf(k -> k.startsWith("signal."));
     double rate = valueOf(0, l);

@@ -39,14 +39,41 @@ public final class MetricAnomalyFunction extends SeriesAnomalyFunction<MetricPoi
         || t == MetricType.SUMMARY;
   }
 
+  /** The name of a metric point's first signal: the gauge, the sum's rate, the mean. */
+  static String firstSignalOf(MetricPoint m) {
+    return switch (m.getType()) {
+      case GAUGE -> m.getName();
+      case SUM -> m.getName() + ".rate";
+      default -> m.getName() + ".mean";
+    };
+  }
+
+  /**
+   * The value of a metric point's first signal: a gauge's value, a sum's rate per second (its delta
+   * when the interval is unknown), a histogram's or summary's mean; NaN across a counter reset.
+   */
+  static double firstValueOf(MetricPoint m) {
+    switch (m.getType()) {
+      case GAUGE:
+        return m.getValue();
+      case SUM:
+        if (m.getCounterReset()) {
+          return Double.NaN; // the delta across a reset is not a rate
+        }
+        return m.getRate() != null ? m.getRate() : m.getValue();
+      default:
+        HistogramValue h = m.getHistogram();
+        if (h != null && h.getCount() > 0 && h.getSum() != null) {
+          return h.getSum() / h.getCount();
+        }
+        return Double.NaN;
+    }
+  }
+
   @Override
   protected String signalOf(int slot, MetricPoint m) {
     if (slot == 0) {
-      return switch (m.getType()) {
-        case GAUGE -> m.getName();
-        case SUM -> m.getName() + ".rate";
-        default -> m.getName() + ".mean";
-      };
+      return firstSignalOf(m);
     }
     return distribution(m) ? m.getName() + ".p95" : null;
   }
@@ -73,21 +100,10 @@ public final class MetricAnomalyFunction extends SeriesAnomalyFunction<MetricPoi
     if (m.getCounterReset() && m.getType() == MetricType.SUM) {
       return Double.NaN; // the delta across a reset is not a rate
     }
-    HistogramValue h = m.getHistogram();
     if (slot == 0) {
-      switch (m.getType()) {
-        case GAUGE:
-          return m.getValue();
-        case SUM:
-          return m.getRate() != null ? m.getRate() : m.getValue();
-        case SUMMARY:
-        default:
-          if (h != null && h.getCount() > 0 && h.getSum() != null) {
-            return h.getSum() / h.getCount();
-          }
-          return Double.NaN;
-      }
+      return firstValueOf(m);
     }
+    HistogramValue h = m.getHistogram();
     if (m.getType() == MetricType.SUMMARY) {
       List<QuantileValue> qs = m.getQuantiles();
       double best = Double.NaN;

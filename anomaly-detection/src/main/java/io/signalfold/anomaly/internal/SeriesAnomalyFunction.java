@@ -1,6 +1,7 @@
 package io.signalfold.anomaly.internal;
 
 import io.signalfold.anomaly.AnomalyConfig;
+import io.signalfold.anomaly.AnomalyStage;
 import io.signalfold.anomaly.SignalCatalog;
 import io.signalfold.anomaly.core.EpisodeEvent;
 import io.signalfold.anomaly.core.EpisodeListener;
@@ -419,11 +420,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
       if (record != null) {
         SeriesAnomalyFunction.this.evidence(slot, record, ev);
       }
-      ev.setLink(
-          config
-              .linkTemplate()
-              .replace("{seriesId}", id.getSeriesId())
-              .replace("{signal}", signal));
+      ev.setLink(config.linkTo(id.getSeriesId(), signal));
       return ev.build();
     }
 
@@ -461,7 +458,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
               .setHistoryPoints(detector.historyPoints())
               .setHistoryMs(detector.historyMs())
               .setEvidence(evidence())
-              .setDetector("signalfold.pattern/" + name)
+              .setDetector(AnomalyStage.PATTERN_DETECTOR_PREFIX + name)
               .setRecent(List.of())
               .build();
       published.inc();
@@ -469,7 +466,8 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
     }
   }
 
-  private static double finite(double v) {
+  /** A record's numbers must be finite (Avro JSON and consumers); anything else is reported 0. */
+  static double finite(double v) {
     return Double.isFinite(v) ? v : 0.0;
   }
 }
