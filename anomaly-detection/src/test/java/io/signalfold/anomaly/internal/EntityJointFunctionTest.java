@@ -3,6 +3,7 @@ package io.signalfold.anomaly.internal;
 import static io.signalfold.anomaly.internal.Fixtures.DAY;
 import static io.signalfold.anomaly.internal.Fixtures.HOUR;
 import static io.signalfold.anomaly.internal.Fixtures.START;
+import static io.signalfold.anomaly.internal.Fixtures.anomalies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalfold.anomaly.AnomalyConfig;
@@ -13,7 +14,6 @@ import io.signalfold.schema.AnomalyTier;
 import io.signalfold.schema.MetricPoint;
 import io.signalfold.schema.MetricType;
 import io.signalfold.schema.ResourceContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -102,17 +102,6 @@ class EntityJointFunctionTest {
       h.processWatermark(t - 5_000);
     }
     return t;
-  }
-
-  private static List<Anomaly> anomalies(
-      KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly> h) {
-    List<Anomaly> out = new ArrayList<>();
-    for (Object o : h.getOutput()) {
-      if (o instanceof StreamRecord<?> r && r.getValue() instanceof Anomaly a) {
-        out.add(a);
-      }
-    }
-    return out;
   }
 
   @Test

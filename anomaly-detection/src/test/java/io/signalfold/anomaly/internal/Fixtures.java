@@ -1,5 +1,6 @@
 package io.signalfold.anomaly.internal;
 
+import io.signalfold.schema.Anomaly;
 import io.signalfold.schema.ExponentialHistogram;
 import io.signalfold.schema.LogSignal;
 import io.signalfold.schema.LogSignalKind;
@@ -7,8 +8,11 @@ import io.signalfold.schema.RedPoint;
 import io.signalfold.schema.ResourceContext;
 import io.signalfold.schema.Severity;
 import io.signalfold.schema.SpanKind;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 
 /** Records as ingest produces them, for the operator tests. */
 final class Fixtures {
@@ -58,6 +62,17 @@ final class Fixtures {
         .setFirstSeenMs(end - INTERVAL)
         .setSampleBody("database connection timeout after 3000 ms")
         .build();
+  }
+
+  /** The anomaly records a harness has emitted so far (watermarks left out). */
+  static List<Anomaly> anomalies(AbstractStreamOperatorTestHarness<Anomaly> h) {
+    List<Anomaly> out = new ArrayList<>();
+    for (Object o : h.getOutput()) {
+      if (o instanceof StreamRecord<?> r && r.getValue() instanceof Anomaly a) {
+        out.add(a);
+      }
+    }
+    return out;
   }
 
   /** Daily cycle of traffic: 600 to 1800 requests per interval, deterministic noise. */

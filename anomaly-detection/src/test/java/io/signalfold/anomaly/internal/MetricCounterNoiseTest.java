@@ -78,11 +78,7 @@ class MetricCounterNoiseTest {
         h.processElement(new StreamRecord<>(counter(t, 10_000, poisson(rng, mean)), t));
         h.processWatermark(t - 5_000);
       }
-      for (Object o : h.getOutput()) {
-        if (o instanceof StreamRecord<?> r && r.getValue() instanceof Anomaly a) {
-          out.add(a);
-        }
-      }
+      out.addAll(Fixtures.anomalies(h));
     }
     return out;
   }

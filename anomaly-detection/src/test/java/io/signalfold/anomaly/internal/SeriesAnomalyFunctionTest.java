@@ -4,6 +4,7 @@ import static io.signalfold.anomaly.internal.Fixtures.DAY;
 import static io.signalfold.anomaly.internal.Fixtures.HOUR;
 import static io.signalfold.anomaly.internal.Fixtures.INTERVAL;
 import static io.signalfold.anomaly.internal.Fixtures.START;
+import static io.signalfold.anomaly.internal.Fixtures.anomalies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalfold.anomaly.AnomalyConfig;
@@ -50,17 +51,6 @@ class SeriesAnomalyFunctionTest {
       h.processWatermark(t - 5_000);
     }
     return t;
-  }
-
-  private static List<Anomaly> anomalies(
-      KeyedOneInputStreamOperatorTestHarness<String, RedPoint, Anomaly> h) {
-    List<Anomaly> out = new ArrayList<>();
-    for (Object o : h.getOutput()) {
-      if (o instanceof StreamRecord<?> r && r.getValue() instanceof Anomaly a) {
-        out.add(a);
-      }
-    }
-    return out;
   }
 
   @Test
@@ -275,13 +265,7 @@ class SeriesAnomalyFunctionTest {
           logs.processElement(new StreamRecord<>(l, l.getIntervalEndMs()));
         }
       }
-      List<Anomaly> out = new ArrayList<>();
-      for (Object o : logs.getOutput()) {
-        if (o instanceof StreamRecord<?> r && r.getValue() instanceof Anomaly a) {
-          out.add(a);
-        }
-      }
-      assertThat(out)
+      assertThat(anomalies(logs))
           .singleElement()
           .satisfies(
               a -> {
