@@ -284,20 +284,7 @@ class CorrelationEngineTest {
   /** The candidates (latest versions) from one LEVEL_SHIFT alarm at {@code value} vs 100. */
   private static List<IncidentCandidate> levelShiftCandidates(
       String service, String signal, boolean leading, double value) {
-    Telemetry t = new Telemetry(71);
-    t.service(service, 2);
-    t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
-    var shift = t.anomaly(service, signal);
-    if (signal.startsWith("http.client")) {
-      shift.peer(service + "-db");
-    } else {
-      shift.instance(service + "-0");
-    }
-    if (leading) {
-      shift.leading();
-    }
-    shift.kind(LEVEL_SHIFT).onset(min(10)).value(value, 100).recovers(min(50)).add();
-    return latest(new EngineDriver(CONFIG).feed(t.sorted()).finish().candidates);
+    return candidatesOfOneAlarm(71, service, signal, LEVEL_SHIFT, leading, value, 100, false);
   }
 
   /**
@@ -311,16 +298,36 @@ class CorrelationEngineTest {
       double value,
       double expected,
       boolean withErrors) {
-    Telemetry t = new Telemetry(72);
+    return candidatesOfOneAlarm(72, service, signal, kind, false, value, expected, withErrors);
+  }
+
+  /**
+   * One alarm of {@code kind} from minute 10 to 50 (on the service's database client for an {@code
+   * http.client} signal, else on its first instance), optionally with an error-rate step a minute
+   * later; the latest versions of the candidates it gives.
+   */
+  private static List<IncidentCandidate> candidatesOfOneAlarm(
+      long seed,
+      String service,
+      String signal,
+      AnomalyKind kind,
+      boolean leading,
+      double value,
+      double expected,
+      boolean withErrors) {
+    Telemetry t = new Telemetry(seed);
     t.service(service, 2);
     t.background(min(-70), min(120), SyntheticIncidents.ATTRS);
-    t.anomaly(service, signal)
-        .instance(service + "-0")
-        .kind(kind)
-        .onset(min(10))
-        .value(value, expected)
-        .recovers(min(50))
-        .add();
+    var alarm = t.anomaly(service, signal);
+    if (signal.startsWith("http.client")) {
+      alarm.peer(service + "-db");
+    } else {
+      alarm.instance(service + "-0");
+    }
+    if (leading) {
+      alarm.leading();
+    }
+    alarm.kind(kind).onset(min(10)).value(value, expected).recovers(min(50)).add();
     if (withErrors) {
       t.anomaly(service, "http.server.error_rate")
           .kind(LEVEL_SHIFT)
