@@ -102,13 +102,14 @@ public final class Scenario {
   /** Optional business counter. */
   public record Business(String metric, String service, double perRequest) {}
 
-  /** Normal traffic shape. */
+  /** Normal traffic shape; {@code peakHour} is the UTC hour of the daily peak (default 14). */
   public record Traffic(
       double dailyAmplitude,
       double weekendFactor,
       double noise,
       double errorRate,
-      @Nullable Business business) {}
+      @Nullable Business business,
+      double peakHour) {}
 
   /** An entry of {@code events}. */
   public sealed interface Event permits Change, Fault, Clear {
@@ -148,6 +149,7 @@ public final class Scenario {
       @Nullable String cell,
       @Nullable String container,
       @Nullable String operation,
+      @Nullable String version,
       Map<String, String> where,
       @Nullable String message,
       double value,
@@ -636,6 +638,8 @@ public final class Scenario {
       range("traffic.weekend_factor", weekend, 0, 10);
       range("traffic.noise", noise, 0, 1);
       range("traffic.error_rate", err, 0, 1);
+      double peakHour = num(t, "peak_hour", "traffic.peak_hour", 14, false);
+      range("traffic.peak_hour", peakHour, 0, 24);
       Business business = null;
       if (t.get("business") != null) {
         Map<?, ?> b = map(t.get("business"), "traffic.business", true);
@@ -651,7 +655,7 @@ public final class Scenario {
                 svc,
                 num(b, "per_request", "traffic.business.per_request", 1.0, false));
       }
-      traffic = new Traffic(amp, weekend, noise, err, business);
+      traffic = new Traffic(amp, weekend, noise, err, business, peakHour);
     }
 
     private void range(String path, double v, double lo, double hi) {
@@ -750,10 +754,11 @@ public final class Scenario {
             path + ".kind",
             "unknown change kind '" + kind + "' (expected one of " + CHANGE_KINDS + ")");
       }
+      // A change may concern something outside the topology (a mesh control plane, a shared
+      // platform component, a cluster): it is published as it is, and may be the expected cause.
       String svc = str(m, "service", path + ".service", false);
-      if (svc != null && serviceNamed(svc) == null && depNamed(svc) == null) {
-        throw fail(
-            path + ".service", "unknown service '" + svc + "' (known: " + serviceNames() + ")");
+      if (svc != null && svc.isBlank()) {
+        throw fail(path + ".service", "must not be empty");
       }
       boolean needsService = !kind.equals("permission") && !kind.equals("planned_activity");
       if (needsService && svc == null) {
@@ -772,6 +777,13 @@ public final class Scenario {
           if (m.containsKey("rollout")) {
             dur(m, "rollout", path + ".rollout", null);
           }
+          if (m.containsKey("instances")) {
+            // A rollout that halts part-way: only the first n instances take the version.
+            double n = num(m, "instances", path + ".instances", 0, true);
+            if (n < 1 || n != Math.rint(n)) {
+              throw fail(path + ".instances", "must be a whole number >= 1, got " + n);
+            }
+          }
         }
         case "scale" -> {
           double r = num(m, "replicas", path + ".replicas", 0, true);
@@ -781,7 +793,10 @@ public final class Scenario {
         }
         case "manual_session" -> {
           String host = str(m, "host", path + ".host", false);
-          if (host != null && svc != null && !hostBelongs(host, serviceNamed(svc))) {
+          if (host != null
+              && svc != null
+              && serviceNamed(svc) != null
+              && !hostBelongs(host, serviceNamed(svc))) {
             throw fail(path + ".host", "'" + host + "' is not an instance of " + svc);
           }
         }
@@ -867,6 +882,7 @@ public final class Scenario {
       if (op != null && !svc.operations().contains(op)) {
         throw fail(path + ".operation", "service " + svcName + " has no operation '" + op + "'");
       }
+      String version = str(m, "version", path + ".version", false);
       Map<String, String> where = new LinkedHashMap<>();
       if (m.get("where") != null) {
         Map<?, ?> w = map(m.get("where"), path + ".where", true);
@@ -935,6 +951,7 @@ public final class Scenario {
           cell,
           container,
           op,
+          version,
           Collections.unmodifiableMap(where),
           message,
           value,

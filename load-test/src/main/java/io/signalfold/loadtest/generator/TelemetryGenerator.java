@@ -254,6 +254,9 @@ public final class TelemetryGenerator {
                   ? ScenarioDurations.parse(c.text("rollout")).toMillis()
                   : 0;
           int n = Math.max(1, s.replicas);
+          if (c.fields().containsKey("instances")) { // a rollout that halts part-way
+            n = Math.min(n, (int) Double.parseDouble(c.text("instances")));
+          }
           for (int i = 0; i < n; i++) {
             switches.add(new VersionSwitch(timeMs + rollout * (i + 1) / n, s, i, version));
           }
@@ -312,10 +315,14 @@ public final class TelemetryGenerator {
 
   // ============================================================================ traffic model
 
-  /** Daily cosine (peak 14:00 UTC, trough 02:00) times the weekend factor. */
+  /**
+   * Daily cosine (1 at the peak hour, 14:00 UTC unless {@code traffic.peak_hour} says otherwise;
+   * {@code 1 - daily_amplitude} twelve hours later) times the weekend factor.
+   */
   static double loadFactor(Scenario.Traffic tr, long tMs) {
     double hour = Math.floorMod(tMs, DAY_MS) / 3_600_000.0;
-    double daily = 1.0 - tr.dailyAmplitude() * (1 + Math.cos(2 * Math.PI * (hour - 14) / 24)) / 2;
+    double sincePeak = 2 * Math.PI * (hour - tr.peakHour()) / 24;
+    double daily = 1.0 - tr.dailyAmplitude() * (1 - Math.cos(sincePeak)) / 2;
     return daily * (1.0 - (1.0 - tr.weekendFactor()) * weekendWeight(tMs));
   }
 
@@ -417,7 +424,7 @@ public final class TelemetryGenerator {
             worst = pf;
             worstEdge = e;
           }
-          edgeLat += e.ratio * edgeLatency(e);
+          edgeLat += e.ratio * edgeLatency(e, in, mid);
         }
         in.worstEdge = worstEdge;
         double lat =
@@ -428,7 +435,10 @@ public final class TelemetryGenerator {
           in.lat[o] = lat * (1 + 0.25 * o);
         }
         in.propErr = 1 - failEdges;
-        sumErr += share * in.err[0];
+        // Requests spread evenly over the operations: what callers see is the mean over all of
+        // them, so a fault on any one endpoint reaches them, not only one on the first.
+        in.errMean = mean(in.err);
+        sumErr += share * in.errMean;
         sumLat += lat;
       }
       s.avgErr = s.served > 0 ? sumErr / s.served : 0;
@@ -485,6 +495,7 @@ public final class TelemetryGenerator {
 
   private static boolean matches(Fault f, Svc s, Inst in) {
     return (f.instance() == null || f.instance().equals(in.name))
+        && (f.version() == null || f.version().equals(in.version))
         && (f.zone() == null || f.zone().equals(in.zone))
         && (f.cell() == null || f.cell().equals(in.cell));
   }
@@ -543,7 +554,7 @@ public final class TelemetryGenerator {
           }
         }
         case "latency" -> {
-          if (on) {
+          if (on && f.dependency() == null) { // with a dependency: its calls are slow (edgeLatency)
             in.latencyMult *= f.value();
           }
         }
@@ -638,7 +649,8 @@ public final class TelemetryGenerator {
     for (int o = 0; o < s.ops.length; o++) {
       in.ownErr[o] = 1 - keep * opKeep[o];
     }
-    in.ownBaseShare = in.ownErr[0] > 0 ? Math.min(1, base / in.ownErr[0]) : 1;
+    in.ownErrMean = mean(in.ownErr);
+    in.ownBaseShare = in.ownErrMean > 0 ? Math.min(1, base / in.ownErrMean) : 1;
     in.restarts = restarts;
     if (restarts != in.lastRestarts) {
       in.processStartMs = t; // cumulative counters restart with the process
@@ -698,11 +710,23 @@ public final class TelemetryGenerator {
     return 1 - keep;
   }
 
-  private double edgeLatency(Edge e) {
-    if (e.to != null) {
-      return e.to.alive > 0 ? e.to.avgLat + 0.6 : 1000; // connect timeout when nobody listens
+  /** Latency of one call over {@code e}: the callee's, or the dependency's times its faults. */
+  private double edgeLatency(Edge e, Inst caller, long mid) {
+    double slow = 1;
+    for (Fault f : e.from.faults) {
+      if (f.kind().equals("latency")
+          && e.target().equals(f.dependency())
+          && active(f, mid)
+          && matches(f, e.from, caller)) {
+        slow *= f.value(); // slow without errors: a dependency under load, a slow network path
+      }
     }
-    return switch (e.dep.kind()) {
+    if (e.to != null) {
+      // connect timeout when nobody listens
+      return e.to.alive > 0 ? (e.to.avgLat + 0.6) * slow : 1000;
+    }
+    return slow
+        * switch (e.dep.kind()) {
           case "redis", "memcached", "valkey" -> 0.8;
           case "dynamodb" -> 6;
           case "postgresql", "mysql" -> 4;
@@ -712,6 +736,14 @@ public final class TelemetryGenerator {
           default -> 30;
         }
         * (1 + 2 * e.throttled);
+  }
+
+  private static double mean(double[] v) {
+    double sum = 0;
+    for (double x : v) {
+      sum += x;
+    }
+    return v.length == 0 ? 0 : sum / v.length;
   }
 
   private static double clamp01(double v) {
@@ -925,7 +957,8 @@ public final class TelemetryGenerator {
         return;
       }
       Slot parent = pool.get(rng.nextInt(pool.size()));
-      double lat = edgeLatency(e) * Math.exp(0.25 * gaussian());
+      double lat =
+          edgeLatency(e, parent.inst, parent.startNanos / 1_000_000) * Math.exp(0.25 * gaussian());
       String msg = null;
       if (error) {
         msg =
@@ -1273,7 +1306,7 @@ public final class TelemetryGenerator {
       }
       // error lines, proportional to this instance's failures (errorsThisInterval is reset by
       // metrics)
-      double failures = in.served * in.err[0];
+      double failures = in.served * in.errMean;
       in.carryErrLogs += failures * 0.2;
       int cap = (int) Math.ceil(MAX_ERROR_LOGS_PER_S * stepS);
       int nErr = (int) Math.min(cap, in.carryErrLogs);
@@ -1322,8 +1355,8 @@ public final class TelemetryGenerator {
           + "\n\tat java.base/java.lang.Thread.run(Thread.java:840)";
 
   private String errorLogLine(Svc s, Inst in) {
-    double own = in.ownErr[0];
-    double total = in.err[0];
+    double own = in.ownErrMean;
+    double total = in.errMean;
     double x = rng.nextDouble() * Math.max(total, 1e-12);
     if (x < own) {
       if (in.faultMessage != null && rng.nextDouble() >= in.ownBaseShare) {
@@ -1582,7 +1615,7 @@ public final class TelemetryGenerator {
     }
 
     String statusMessage(Inst in) {
-      double own = in.ownErr[0];
+      double own = in.ownErrMean;
       if (in.faultMessage != null && own > in.propErr) {
         return in.faultMessage;
       }
@@ -1622,6 +1655,8 @@ public final class TelemetryGenerator {
     double served;
     double propErr;
     double ownBaseShare;
+    double ownErrMean; // own failure fraction over all operations (they share the traffic)
+    double errMean; // failure fraction over all operations, dependencies' included
     double latencyMult;
     double cpu;
     double heap;
