@@ -16,6 +16,7 @@ final class Subcommands {
     commands.add(new io.signalfold.loadtest.multivariate.MultivariateCommand());
     commands.add(new io.signalfold.loadtest.slo.SloEvalCommand());
     commands.add(new io.signalfold.loadtest.runner.ScenariosCommand());
+    commands.add(new io.signalfold.loadtest.worlds.BenchCommand());
     return commands;
   }
 }

@@ -41,7 +41,7 @@ public final class ScenarioDurations {
   }
 
   /** The shortest scenario spelling of a duration (e.g. {@code 1h30m}). */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms == 0) {
       return "0s";
