@@ -180,9 +180,18 @@ public final class CandidateAnalysis {
     }
   }
 
+  /**
+   * How much later than another signal one may start and still be its cause or share its cause: two
+   * RED intervals, the granularity at which onsets are detected. A signal that starts later than
+   * this after the symptoms it would explain is their consequence.
+   */
+  public long consequenceToleranceMs() {
+    return 2 * config.redIntervalMs();
+  }
+
   private void classifyRoles() {
     int hops = Math.max(2, config.maxHops() * 2);
-    long tolerance = 2 * config.redIntervalMs();
+    long tolerance = consequenceToleranceMs();
     long minOnset = Long.MAX_VALUE;
     for (Node n : nodes.values()) {
       if (n.onsetMs != Long.MAX_VALUE) {
@@ -207,6 +216,16 @@ public final class CandidateAnalysis {
       if (n.anomalousCallees.isEmpty()) {
         n.role = ROOT;
         n.roleReason = "deepest anomalous node: nothing it calls is anomalous";
+      } else if (n.onsetMs < firstBelow - tolerance) {
+        // What starts failing only after its caller did cannot be what the caller inherits: a
+        // slow service's database calls slowing down minutes later are a consequence.
+        n.role = ROOT;
+        n.roleReason =
+            "started failing before anything it calls: "
+                + String.join(", ", n.anomalousCallees)
+                + " went anomalous "
+                + HypothesisRanker.duration(firstBelow - n.onsetMs)
+                + " later";
       } else if (!n.hasOwnSignals() && n.onsetMs >= firstBelow - tolerance) {
         n.role = INHERITOR;
         n.roleReason =

@@ -106,7 +106,7 @@ public final class HypothesisRanker {
     HypothesisDraft planned = plannedActivities(a, changes, drafts, ruledOut, linked);
     changeHypotheses(a, changes, drafts, ruledOut, linked, planned);
     dependencyHypotheses(a, impact, drafts, ruledOut, now);
-    HypothesisDraft traffic = trafficHypotheses(a, drafts);
+    HypothesisDraft traffic = trafficHypotheses(a, drafts, ruledOut);
     Map<String, HypothesisDraft> instanceFactors = factorHypotheses(a, inventory, drafts, now);
     versionHypotheses(a, changes, inventory, drafts, now);
     resourceHypotheses(a, changes, drafts, ruledOut, traffic, instanceFactors, now);
@@ -722,6 +722,19 @@ public final class HypothesisRanker {
                 n.all().get(0).id));
         continue;
       }
+      long callersFrom = firstCallerOnset(a, n);
+      if (callersFrom != Long.MAX_VALUE && n.onsetMs > callersFrom + a.consequenceToleranceMs()) {
+        // Its callers were failing before it was: what it shows is their trouble reaching it.
+        ruledOut.add(
+            ruled(
+                "dependency " + n.name,
+                RootCauseKind.DEPENDENCY,
+                "its signals began "
+                    + duration(n.onsetMs - callersFrom)
+                    + " after its callers were already failing; a consequence, not the cause",
+                n.all().get(0).id));
+        continue;
+      }
       HypothesisDraft d =
           new HypothesisDraft(
               RootCauseKind.DEPENDENCY,
@@ -799,6 +812,18 @@ public final class HypothesisRanker {
     }
   }
 
+  /** The earliest onset among the anomalous callers of {@code n}; MAX_VALUE when none. */
+  private static long firstCallerOnset(CandidateAnalysis a, Node n) {
+    long first = Long.MAX_VALUE;
+    for (String caller : a.graph.callersOf(n.name)) {
+      Node c = a.nodes.get(caller);
+      if (c != null && !c.own.isEmpty()) {
+        first = Math.min(first, c.onsetMs);
+      }
+    }
+    return first;
+  }
+
   private static String callersOf(Node n) {
     Set<String> callers = new TreeSet<>();
     for (SignalState s : n.viaClients) {
@@ -815,7 +840,7 @@ public final class HypothesisRanker {
 
   @Nullable
   private HypothesisDraft trafficHypotheses(
-      CandidateAnalysis a, Map<String, HypothesisDraft> drafts) {
+      CandidateAnalysis a, Map<String, HypothesisDraft> drafts, List<RuledOut> ruledOut) {
     HypothesisDraft best = null;
     for (Node n : a.nodes.values()) {
       if (!n.has(SignalCategory.TRAFFIC) || n.dependency || !a.isEntry(n)) {
@@ -835,6 +860,26 @@ public final class HypothesisRanker {
       if (!up && failuresExplainDrop(n, first)) {
         continue;
       }
+      long othersOnset = Long.MAX_VALUE;
+      for (SignalState s : a.members) {
+        if (s.category != SignalCategory.TRAFFIC.ordinal()
+            && s.category != SignalCategory.TOPOLOGY.ordinal()) {
+          othersOnset = Math.min(othersOnset, s.onsetMs);
+        }
+      }
+      if (othersOnset != Long.MAX_VALUE
+          && first.onsetMs > othersOnset + a.consequenceToleranceMs()) {
+        // Load that rose after the symptoms began did not cause them.
+        ruledOut.add(
+            ruled(
+                "traffic " + (up ? "surge" : "drop") + " at " + n.name,
+                RootCauseKind.TRAFFIC,
+                "the request rate moved "
+                    + duration(first.onsetMs - othersOnset)
+                    + " after the other symptoms began",
+                first.id));
+        continue;
+      }
       HypothesisDraft d =
           new HypothesisDraft(
               RootCauseKind.TRAFFIC,
@@ -852,13 +897,6 @@ public final class HypothesisRanker {
                   + EvidenceFactory.fmt(first.expected)
                   + ".");
       d.mitigation = up ? MitigationClass.SCALE_OUT : MitigationClass.INVESTIGATE;
-      long othersOnset = Long.MAX_VALUE;
-      for (SignalState s : a.members) {
-        if (s.category != SignalCategory.TRAFFIC.ordinal()
-            && s.category != SignalCategory.TOPOLOGY.ordinal()) {
-          othersOnset = Math.min(othersOnset, s.onsetMs);
-        }
-      }
       if (first.onsetMs <= othersOnset) {
         d.term(
             "leading",
@@ -918,7 +956,7 @@ public final class HypothesisRanker {
       // An instance is a factor within its service; the other facets span services.
       Map<String, List<List<SignalState>>> byScope = new TreeMap<>();
       for (List<SignalState> family : families.values()) {
-        if (hasFacet(family, facet)) {
+        if (hasFacet(family, facet) && splitsTheFamily(family, facet)) {
           String scope = perService ? String.valueOf(family.get(0).service) : "";
           byScope.computeIfAbsent(scope, k -> new ArrayList<>()).add(family);
         }
@@ -1228,6 +1266,17 @@ public final class HypothesisRanker {
           .add(s);
     }
     return families;
+  }
+
+  /**
+   * Whether the facet can tell the family's entities apart at all. The containers of one pod share
+   * its requests: request metrics (errors, latency, traffic) are reported on the one container that
+   * serves them, so they would always point at it. Only a container's own resources (memory, CPU,
+   * restarts) compare containers.
+   */
+  private static boolean splitsTheFamily(List<SignalState> family, String facet) {
+    return !facet.equals(InventoryIndex.CONTAINER)
+        || SignalCategory.of(family.get(0).category).isResource();
   }
 
   private static boolean hasFacet(List<SignalState> family, String facet) {

@@ -1,0 +1,98 @@
+package io.signalfold.correlation;
+
+import static io.signalfold.correlation.CandidateAssert.assertThatCandidate;
+import static io.signalfold.correlation.CandidateAssert.latest;
+import static io.signalfold.correlation.Telemetry.min;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalfold.schema.IncidentCandidate;
+import io.signalfold.schema.RootCauseKind;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cause comes before its effects, and a factor must be able to tell entities apart: what starts
+ * only after the symptoms it would explain is their consequence, and a facet that every request
+ * carries points at nothing.
+ */
+class ConsequenceOrderTest {
+
+  private static IncidentCandidate single(Telemetry t) {
+    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
+    List<IncidentCandidate> all = latest(d.candidates);
+    assertThat(all)
+        .as(
+            "one candidate expected, got:\n%s",
+            all.stream().map(CandidateAssert::describe).toList())
+        .hasSize(1);
+    return all.get(0);
+  }
+
+  /**
+   * tax slows down eightfold; four and a half minutes later its own database calls are slower for a
+   * while (its threads are busy). The database is not the cause, and tax stays the deepest node.
+   */
+  @Test
+  void aDependencyThatSlowsDownAfterItsCallerIsAConsequence() {
+    Telemetry t = SyntheticIncidents.deepChain(9);
+    t.anomaly("tax", "http.client.duration.p95")
+        .peer("rates-db")
+        .onset(min(35))
+        .value(9.4, 4.3)
+        .recovers(min(36.5))
+        .add();
+    IncidentCandidate c = single(t);
+    assertThatCandidate(c)
+        .hasTopHypothesis(RootCauseKind.UNKNOWN, "tax")
+        .rulesOut("dependency rates-db", "a consequence, not the cause");
+    assertThat(c.getHypotheses())
+        .noneMatch(h -> h.getEntity().getName().equals("rates-db") && h.getRank() == 1);
+  }
+
+  /** Latency that began half an hour before the request rate rose was not caused by load. */
+  @Test
+  void loadThatRoseAfterTheSymptomsIsNotTheirCause() {
+    Telemetry t = SyntheticIncidents.deepChain(9);
+    t.anomaly("edge", "http.server.request_rate")
+        .onset(min(62))
+        .value(42, 35)
+        .recovers(min(70))
+        .add();
+    IncidentCandidate c = single(t);
+    assertThatCandidate(c)
+        .hasTopHypothesis(RootCauseKind.UNKNOWN, "tax")
+        .rulesOut("traffic surge at edge", "after the other symptoms began");
+    assertThat(c.getHypotheses()).noneMatch(h -> h.getKind() == RootCauseKind.TRAFFIC);
+  }
+
+  /**
+   * The envoy sidecar leaks and its restarts make the requests fail soon after, in the same phase.
+   * The requests are reported on the app container in every pod, so their errors and latency cannot
+   * single the app container out: the sidecar stays the factor, and the app container is no
+   * hypothesis at all.
+   */
+  @Test
+  void requestMetricsDoNotPointAtTheContainerThatReportsThem() {
+    Telemetry t = SyntheticIncidents.sidecarLeak(13);
+    int i = 0;
+    for (String s : List.of("gw", "a", "b", "c", "d")) {
+      for (String inst : List.of(s + "-0", s + "-1")) {
+        for (String signal : List.of("http.server.error_rate", "http.server.duration.p95")) {
+          t.anomaly(s, signal)
+              .instance(inst)
+              .container("app")
+              .onset(min(44 + i))
+              .value(signal.contains("error") ? 0.5 : 900, signal.contains("error") ? 0.004 : 90)
+              .recovers(min(190))
+              .add();
+        }
+      }
+      i++;
+    }
+    IncidentCandidate c = single(t);
+    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.CONTAINER, "envoy");
+    assertThat(c.getHypotheses())
+        .noneMatch(
+            h -> h.getKind() == RootCauseKind.CONTAINER && h.getEntity().getName().equals("app"));
+  }
+}
