@@ -66,6 +66,23 @@ class ConsequenceOrderTest {
   }
 
   /**
+   * api was deployed eight minutes before a legitimate surge at the edge saturates it. The new
+   * version served the old load without failing; the failures began with the load. "The new version
+   * is running" is no evidence against it: the surge is the cause.
+   */
+  @Test
+  void aHealthyDeployJustBeforeASurgeIsNotBlamedForIt() {
+    Telemetry t = SyntheticIncidents.trafficSurge(31);
+    t.deploy("chg-api-new", "api", "1.0.1", "1.0.2", min(20), 180_000);
+    IncidentCandidate c = single(t);
+    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.TRAFFIC, "edge");
+    assertThat(c.getHypotheses())
+        .filteredOn(h -> "chg-api-new".equals(h.getChangeId()))
+        .allMatch(
+            h -> h.getRank() > 1 && h.getDescription().contains("load came after the rollout"));
+  }
+
+  /**
    * The envoy sidecar leaks and its restarts make the requests fail soon after, in the same phase.
    * The requests are reported on the app container in every pod, so their errors and latency cannot
    * single the app container out: the sidecar stays the factor, and the app container is no

@@ -104,7 +104,7 @@ public final class HypothesisRanker {
     Map<String, ChangeEvent> linked = new TreeMap<>();
 
     HypothesisDraft planned = plannedActivities(a, changes, drafts, ruledOut, linked);
-    changeHypotheses(a, changes, drafts, ruledOut, linked, planned);
+    changeHypotheses(a, changes, inventory, drafts, ruledOut, linked, planned, now);
     dependencyHypotheses(a, impact, drafts, ruledOut, now);
     HypothesisDraft traffic = trafficHypotheses(a, drafts, ruledOut);
     Map<String, HypothesisDraft> instanceFactors = factorHypotheses(a, inventory, drafts, now);
@@ -265,10 +265,12 @@ public final class HypothesisRanker {
   private void changeHypotheses(
       CandidateAnalysis a,
       List<ChangeEvent> changes,
+      InventoryIndex inventory,
       Map<String, HypothesisDraft> drafts,
       List<RuledOut> ruledOut,
       Map<String, ChangeEvent> linked,
-      @Nullable HypothesisDraft planned) {
+      @Nullable HypothesisDraft planned,
+      long now) {
     long onset = a.onsetMs;
     long lookback = lookback(a);
     double tau = decay(a);
@@ -357,7 +359,7 @@ public final class HypothesisRanker {
         d.term(
             "onset order", loc.node.onsetFactor, "onset " + EvidenceFactory.time(loc.node.onsetMs));
       }
-      directForChange(a, c, d, loc);
+      directForChange(a, c, d, loc, inventory, now);
       if (planned != null && planned.direct) {
         d.term("planned activity", 0.5, "a planned activity in progress explains the load");
         d.ruledOut.add(
@@ -554,7 +556,12 @@ public final class HypothesisRanker {
   }
 
   private void directForChange(
-      CandidateAnalysis a, ChangeEvent c, HypothesisDraft d, Location loc) {
+      CandidateAnalysis a,
+      ChangeEvent c,
+      HypothesisDraft d,
+      Location loc,
+      InventoryIndex inventory,
+      long now) {
     double m = w.get(Weight.DIRECT_EVIDENCE);
     String svc = c.getService();
     Node n = svc == null ? null : a.nodes.get(svc);
@@ -562,22 +569,9 @@ public final class HypothesisRanker {
     switch (c.getKind()) {
       case DEPLOY, ROLLBACK -> {
         if (n != null && c.getVersion() != null && n.role != CandidateAnalysis.INHERITOR) {
-          for (SignalState s : n.own) {
-            if (c.getVersion().equals(s.version)) {
-              d.directEvidence(
-                  "anomalous telemetry of "
-                      + svc
-                      + " reports version "
-                      + c.getVersion()
-                      + " ("
-                      + s.id
-                      + ")",
-                  m);
-              d.addEvidence(evidence.signal(s));
-              break;
-            }
-          }
+          compareVersions(a, c, d, n, inventory.versionsAt(svc, a.onsetMs, now));
         }
+        loadAfterRollout(a, c, d);
         newTemplateAfter(n, t, d, m, "rollout");
       }
       case CONFIG, FEATURE_FLAG -> newTemplateAfter(n, t, d, m, "change");
@@ -624,6 +618,71 @@ public final class HypothesisRanker {
       default -> {}
     }
   }
+
+  /**
+   * New-version instances against old ones at the same time: failures only where the version runs
+   * are direct evidence; the version merely running everywhere is none.
+   */
+  private void compareVersions(
+      CandidateAnalysis a, ChangeEvent c, HypothesisDraft d, Node n, Map<String, String> running) {
+    VersionSplit split = VersionSplit.of(n, c.getVersion(), running);
+    if (split.concentrated()) {
+      d.directEvidence(
+          "failures concentrate on the new version: " + split.describe(c.getVersion()),
+          w.get(Weight.DIRECT_EVIDENCE));
+      for (SignalState s : n.own) {
+        if (s.instance != null && split.failingOn().contains(s.instance)) {
+          d.addEvidence(evidence.signal(s));
+        }
+      }
+    } else if (!split.failingOn().isEmpty()) {
+      d.term(
+          "version comparison",
+          1.0,
+          split.comparable()
+              ? "instances on other versions fail too: " + split.describe(c.getVersion())
+              : "every instance of "
+                  + n.name
+                  + " ran "
+                  + c.getVersion()
+                  + " at onset: no"
+                  + " instance on another version to compare with");
+    }
+  }
+
+  /**
+   * Before against after at matched load: a rollout that was complete before the request rate rose,
+   * with the failures beginning only then, served the old load without failing.
+   */
+  private void loadAfterRollout(CandidateAnalysis a, ChangeEvent c, HypothesisDraft d) {
+    long rolledOut = c.getRolloutEndMs() == null ? c.getTimestampMs() : c.getRolloutEndMs();
+    for (Node entry : a.nodes.values()) {
+      if (entry.dependency || !a.isEntry(entry)) {
+        continue;
+      }
+      for (SignalState s : entry.own) {
+        if (s.category == SignalCategory.TRAFFIC.ordinal()
+            && s.direction > 0
+            && s.onsetMs > rolledOut
+            && s.onsetMs <= a.onsetMs + a.consequenceToleranceMs()) {
+          d.term(
+              "load came after the rollout",
+              LOAD_AFTER_ROLLOUT,
+              "the new version served "
+                  + duration(s.onsetMs - rolledOut)
+                  + " without failing; the failures began when the request rate rose at "
+                  + entry.name
+                  + " ("
+                  + s.id
+                  + ")");
+          return;
+        }
+      }
+    }
+  }
+
+  /** Factor on a change whose failures began with a later rise in load rather than with it. */
+  private static final double LOAD_AFTER_ROLLOUT = 0.5;
 
   private void newTemplateAfter(
       @Nullable Node n, long t, HypothesisDraft d, double m, String what) {

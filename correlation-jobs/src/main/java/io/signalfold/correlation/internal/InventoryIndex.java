@@ -1,7 +1,9 @@
 package io.signalfold.correlation.internal;
 
 import io.signalfold.correlation.CorrelationConfig;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.annotation.Nullable;
 
@@ -41,6 +43,9 @@ public final class InventoryIndex {
     facet(svc, CELL, f.getCell(), t);
     facet(svc, CONTAINER, f.getContainer(), t);
     facet(svc, VERSION, f.getVersion(), t);
+    if (f.getInstance() != null && f.getVersion() != null) {
+      put("v|" + svc + "|" + f.getInstance() + "|" + f.getVersion(), t);
+    }
   }
 
   private void facet(String svc, String facet, @Nullable String value, long t) {
@@ -85,6 +90,40 @@ public final class InventoryIndex {
       }
     }
     return out;
+  }
+
+  /**
+   * The version each instance of the service ran at {@code t}, for instances seen within the
+   * retention before {@code now}: of the versions an instance was seen with at or after {@code t},
+   * the one it was last seen with earliest (it ran that one at {@code t} and switched later); an
+   * instance not seen since {@code t} ran the version it was last seen with.
+   */
+  public Map<String, String> versionsAt(String service, long t, long now) {
+    Map<String, String> version = new TreeMap<>();
+    Map<String, Long> chosenAt = new TreeMap<>();
+    String prefix = "v|" + service + "|";
+    for (String k : store.sortedKeys()) {
+      if (!k.startsWith(prefix)) {
+        continue;
+      }
+      Long seen = store.get(k);
+      int bar = k.lastIndexOf('|');
+      if (seen == null || seen < now - config.inventoryRetentionMs() || bar <= prefix.length()) {
+        continue;
+      }
+      String instance = k.substring(prefix.length(), bar);
+      String v = k.substring(bar + 1);
+      Long prev = chosenAt.get(instance);
+      boolean better =
+          prev == null
+              || (seen >= t && (prev < t || seen < prev))
+              || (seen < t && prev < t && seen > prev);
+      if (better) {
+        chosenAt.put(instance, seen);
+        version.put(instance, v);
+      }
+    }
+    return version;
   }
 
   public void cleanup(long now) {

@@ -10,6 +10,7 @@ import io.signalfold.loadtest.runner.CandidateScorer.IncidentResult;
 import io.signalfold.loadtest.runner.CandidateScorer.ScenarioScore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,14 @@ public final class ScenariosCommand implements Callable<Integer> {
       description = "hashmap (default, faster) or rocksdb.")
   String stateBackend;
 
+  @Option(
+      names = "--golden",
+      paramLabel = "FILE",
+      description =
+          "Write the golden digest (every candidate's last version: hypotheses, confidences,"
+              + " ruled out) to FILE; a refactoring must leave it byte-identical.")
+  Path golden;
+
   @Mixin JobSettingsOption jobSettings;
 
   @Override
@@ -74,6 +83,7 @@ public final class ScenariosCommand implements Callable<Integer> {
     List<Double> slowOpen = new ArrayList<>();
     int inTime = 0;
     long started = System.nanoTime();
+    StringWriter digest = new StringWriter();
     for (Path f : files) {
       Scenario s;
       try {
@@ -98,6 +108,7 @@ public final class ScenariosCommand implements Callable<Integer> {
       }
       ScenarioScore score = ScenarioReport.score(s, r.candidates());
       ScenarioReport.print(log, s, CandidateScorer.histories(r.candidates()), score);
+      GoldenDigest.write(digest, s.name(), CandidateScorer.histories(r.candidates()));
       log.printf(
           "  pipeline %.1f s for %,d input records%n", r.pipelineSeconds(), r.inputRecords());
       scenarios++;
@@ -117,6 +128,9 @@ public final class ScenariosCommand implements Callable<Integer> {
           inTime += i.openedInTime() ? 1 : 0;
         }
       }
+    }
+    if (golden != null) {
+      Files.writeString(golden, digest.toString());
     }
     openSeconds.sort(Double::compare);
     suddenOpen.sort(Double::compare);

@@ -2,6 +2,8 @@ package io.signalfold.loadtest.worlds;
 
 import io.signalfold.loadtest.runner.CandidateScorer.IncidentResult;
 import io.signalfold.loadtest.runner.CandidateScorer.ScenarioScore;
+import io.signalfold.loadtest.runner.ExpectedIncident;
+import io.signalfold.loadtest.runner.ScenarioReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +59,12 @@ public final class BenchTally {
       c.falseCandidates += falses;
       c.days += days;
     }
-    List<IncidentResult> results = score.incidents();
-    for (int i = 0; i < results.size(); i++) {
-      IncidentResult r = results.get(i);
+    // The scorer orders incidents by fault start; the world lists kinds in file order.
+    List<ExpectedIncident> inFileOrder = ScenarioReport.expectations(world.scenario());
+    for (IncidentResult r : score.incidents()) {
+      FaultKind kind = world.incidentKinds().get(inFileOrder.indexOf(r.expected()));
       count(all, r);
-      count(byKind.get(world.incidentKinds().get(i).label()), r);
+      count(byKind.get(kind.label()), r);
     }
   }
 
