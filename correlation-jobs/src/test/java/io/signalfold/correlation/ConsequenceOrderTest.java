@@ -1,13 +1,11 @@
 package io.signalfold.correlation;
 
 import static io.signalfold.correlation.CandidateAssert.assertThatCandidate;
-import static io.signalfold.correlation.CandidateAssert.latest;
 import static io.signalfold.correlation.Telemetry.min;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalfold.schema.IncidentCandidate;
 import io.signalfold.schema.RootCauseKind;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,14 +16,7 @@ import org.junit.jupiter.api.Test;
 class ConsequenceOrderTest {
 
   private static IncidentCandidate single(Telemetry t) {
-    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
-    List<IncidentCandidate> all = latest(d.candidates);
-    assertThat(all)
-        .as(
-            "one candidate expected, got:\n%s",
-            all.stream().map(CandidateAssert::describe).toList())
-        .hasSize(1);
-    return all.get(0);
+    return EngineDriver.single(t, SyntheticIncidents.config());
   }
 
   /**
@@ -90,22 +81,7 @@ class ConsequenceOrderTest {
    */
   @Test
   void requestMetricsDoNotPointAtTheContainerThatReportsThem() {
-    Telemetry t = SyntheticIncidents.sidecarLeak(13);
-    int i = 0;
-    for (String s : List.of("gw", "a", "b", "c", "d")) {
-      for (String inst : List.of(s + "-0", s + "-1")) {
-        for (String signal : List.of("http.server.error_rate", "http.server.duration.p95")) {
-          t.anomaly(s, signal)
-              .instance(inst)
-              .container("app")
-              .onset(min(44 + i))
-              .value(signal.contains("error") ? 0.5 : 900, signal.contains("error") ? 0.004 : 90)
-              .recovers(min(190))
-              .add();
-        }
-      }
-      i++;
-    }
+    Telemetry t = SyntheticIncidents.sidecarLeakThenErrors(13, 44);
     IncidentCandidate c = single(t);
     assertThatCandidate(c).hasTopHypothesis(RootCauseKind.CONTAINER, "envoy");
     assertThat(c.getHypotheses())

@@ -34,6 +34,18 @@ final class EngineDriver implements CorrelationEngine.Context {
   private long watermark = Long.MIN_VALUE;
   private long maxSeen = Long.MIN_VALUE;
 
+  /** Plays {@code t} and returns its one candidate (latest version); fails if there are others. */
+  static IncidentCandidate single(Telemetry t, CorrelationConfig config) {
+    EngineDriver d = new EngineDriver(config).feed(t.sorted()).finish();
+    List<IncidentCandidate> all = CandidateAssert.latest(d.candidates);
+    org.assertj.core.api.Assertions.assertThat(all)
+        .as(
+            "one candidate expected, got:\n%s",
+            all.stream().map(CandidateAssert::describe).toList())
+        .hasSize(1);
+    return all.get(0);
+  }
+
   EngineDriver(CorrelationConfig config) {
     this(config, new InMemoryCorrelationState(), 5_000);
   }

@@ -1,7 +1,6 @@
 package io.signalfold.correlation;
 
 import static io.signalfold.correlation.CandidateAssert.assertThatCandidate;
-import static io.signalfold.correlation.CandidateAssert.latest;
 import static io.signalfold.correlation.Telemetry.hours;
 import static io.signalfold.correlation.Telemetry.min;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,14 +22,7 @@ import org.junit.jupiter.api.Test;
 class RootCauseRankingTest {
 
   private static IncidentCandidate single(Telemetry t, CorrelationConfig config) {
-    EngineDriver d = new EngineDriver(config).feed(t.sorted()).finish();
-    List<IncidentCandidate> all = latest(d.candidates);
-    assertThat(all)
-        .as(
-            "one candidate expected, got:\n%s",
-            all.stream().map(CandidateAssert::describe).toList())
-        .hasSize(1);
-    return all.get(0);
+    return EngineDriver.single(t, config);
   }
 
   private static IncidentCandidate single(Telemetry t) {

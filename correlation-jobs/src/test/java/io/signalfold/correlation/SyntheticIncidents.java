@@ -395,6 +395,11 @@ final class SyntheticIncidents {
    * container than on envoy, but they came 85 minutes later.
    */
   static Telemetry sidecarLeakThenErrors(long seed) {
+    return sidecarLeakThenErrors(seed, 125);
+  }
+
+  /** The sidecar leak, with the app containers' requests failing from {@code errorsFromMin} on. */
+  static Telemetry sidecarLeakThenErrors(long seed, int errorsFromMin) {
     Telemetry t = sidecarLeak(seed);
     int i = 0;
     for (String s : List.of("gw", "a", "b", "c", "d")) {
@@ -403,7 +408,7 @@ final class SyntheticIncidents {
           t.anomaly(s, signal)
               .instance(inst)
               .container("app")
-              .onset(min(125 + i))
+              .onset(min(errorsFromMin + i))
               .value(signal.contains("error") ? 0.5 : 900, signal.contains("error") ? 0.004 : 90)
               .recovers(min(190))
               .add();

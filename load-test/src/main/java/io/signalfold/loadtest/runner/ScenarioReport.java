@@ -61,7 +61,10 @@ public final class ScenarioReport {
     return out;
   }
 
-  private static boolean names(Scenario.Fault f, String entity) {
+  /**
+   * Whether the fault names the entity (as service, instance, zone, cell, container, dependency).
+   */
+  public static boolean names(Scenario.Fault f, String entity) {
     return entity.equals(f.service())
         || entity.equals(f.instance())
         || entity.equals(f.zone())

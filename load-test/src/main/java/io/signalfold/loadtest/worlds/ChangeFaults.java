@@ -51,6 +51,27 @@ final class ChangeFaults {
     }
   }
 
+  /** Errors, with one of a bad build's messages, on the instances running {@code version}. */
+  private static int versionErrors(
+      WorldDraft d, Duration at, Svc s, String version, double lo, double hi) {
+    return d.fault(
+        at,
+        "error_rate",
+        s.name,
+        "version",
+        version,
+        "value",
+        WorldDraft.round2(d.uniform(lo, hi)),
+        "message",
+        d.pick(ERROR_MESSAGES));
+  }
+
+  /** The rollback to {@code old} a minute before the fault it ends is cleared. */
+  private static void rollbackAndClear(WorldDraft d, Duration end, Svc s, String old, int fault) {
+    d.rollback(end.minusMinutes(1), s, old);
+    d.clear(end, fault);
+  }
+
   static Duration badDeployErrors(WorldDraft d, Duration at) {
     return badDeploy(d, at, FaultKind.BAD_DEPLOY_ERRORS, false);
   }
@@ -80,19 +101,9 @@ final class ChangeFaults {
                 next,
                 "value",
                 WorldDraft.round2(d.uniform(4, 10)))
-            : d.fault(
-                at,
-                "error_rate",
-                s.name,
-                "version",
-                next,
-                "value",
-                WorldDraft.round2(d.uniform(0.2, 0.8)),
-                "message",
-                d.pick(ERROR_MESSAGES));
+            : versionErrors(d, at, s, next, 0.2, 0.8);
     Duration end = at.plusMinutes(d.between(30, 50));
-    d.rollback(end.minusMinutes(1), s, old);
-    d.clear(end, f);
+    rollbackAndClear(d, end, s, old, f);
     d.expect(kind, s.name, "deployment", next, SUDDEN, d.callersOf(s.name), true);
     return end;
   }
@@ -107,20 +118,9 @@ final class ChangeFaults {
     decoyDeploy(d, at, s);
     String old = s.version;
     String next = d.deploy(at.minusMinutes(1), s, Duration.ofMinutes(1), "instances", 1);
-    int f =
-        d.fault(
-            at,
-            "error_rate",
-            s.name,
-            "version",
-            next,
-            "value",
-            WorldDraft.round2(d.uniform(0.5, 1.0)),
-            "message",
-            d.pick(ERROR_MESSAGES));
+    int f = versionErrors(d, at, s, next, 0.5, 1.0);
     Duration end = at.plusMinutes(d.between(30, 50));
-    d.rollback(end.minusMinutes(1), s, old);
-    d.clear(end, f);
+    rollbackAndClear(d, end, s, old, f);
     d.expect(FaultKind.CANARY_HALT, s.name, "deployment", next, SUDDEN, List.of(), true);
     return end;
   }
@@ -168,8 +168,7 @@ final class ChangeFaults {
             "message",
             "health check /ping failed: unexpected token in expression; instance marked unhealthy");
     Duration end = at.plusMinutes(d.between(30, 45));
-    d.rollback(end.minusMinutes(1), s, old);
-    d.clear(end, f);
+    rollbackAndClear(d, end, s, old, f);
     d.expect(FaultKind.HEALTH_CHECK_CHURN, s.name, "deployment", next, SUDDEN, List.of(), true);
     return end;
   }
@@ -398,20 +397,9 @@ final class ChangeFaults {
       d.occupy(s.name);
       String old = s.version;
       String next = d.deploy(waveAt.minusMinutes(1), s, Duration.ofMinutes(2));
-      int f =
-          d.fault(
-              waveAt,
-              "error_rate",
-              s.name,
-              "version",
-              next,
-              "value",
-              WorldDraft.round2(d.uniform(0.3, 0.8)),
-              "message",
-              d.pick(ERROR_MESSAGES));
+      int f = versionErrors(d, waveAt, s, next, 0.3, 0.8);
       end = waveAt.plusMinutes(d.between(15, 20));
-      d.rollback(end.minusMinutes(1), s, old);
-      d.clear(end, f);
+      rollbackAndClear(d, end, s, old, f);
       d.expect(FaultKind.RECURRING_WAVES, s.name, "deployment", next, SUDDEN, List.of(), true);
       waveAt = end.plusMinutes(d.between(12, 20));
     }

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -422,9 +421,5 @@ public final class WorldBuilder {
     expect.put("max_false_incidents", 0);
     doc.put("expect", expect);
     return doc;
-  }
-
-  static String label(long seed) {
-    return String.format(Locale.ROOT, "world-%d", seed);
   }
 }

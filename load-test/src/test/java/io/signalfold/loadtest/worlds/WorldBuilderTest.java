@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.signalfold.loadtest.generator.CountingTelemetryWriter;
 import io.signalfold.loadtest.generator.Scenario;
 import io.signalfold.loadtest.generator.TelemetryGenerator;
+import io.signalfold.loadtest.runner.ScenarioReport;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,7 +87,7 @@ class WorldBuilderTest {
       Scenario s = WorldBuilder.build(seed, WorldLimits.full()).scenario();
       for (Scenario.ExpectedIncident e : s.expectedIncidents()) {
         List<Scenario.Fault> naming =
-            s.faults().stream().filter(f -> names(f, e.rootEntity())).toList();
+            s.faults().stream().filter(f -> ScenarioReport.names(f, e.rootEntity())).toList();
         assertThat(naming).as("seed %d: %s", seed, e.rootEntity()).isNotEmpty();
         if (e.rootKind().equals("deployment")) {
           Object version = e.rootCause().get("version");
@@ -102,15 +103,6 @@ class WorldBuilderTest {
         }
       }
     }
-  }
-
-  private static boolean names(Scenario.Fault f, String entity) {
-    return entity.equals(f.service())
-        || entity.equals(f.instance())
-        || entity.equals(f.zone())
-        || entity.equals(f.cell())
-        || entity.equals(f.container())
-        || entity.equals(f.dependency());
   }
 
   private static String sha(Scenario s) {
