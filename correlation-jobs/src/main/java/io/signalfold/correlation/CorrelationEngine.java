@@ -24,6 +24,7 @@ import io.signalfold.schema.AnomalyKind;
 import io.signalfold.schema.CallEdge;
 import io.signalfold.schema.CandidateStatus;
 import io.signalfold.schema.ChangeEvent;
+import io.signalfold.schema.ChangeKind;
 import io.signalfold.schema.DeadLetter;
 import io.signalfold.schema.DeadLetterReason;
 import io.signalfold.schema.ExternalAlert;
@@ -551,7 +552,9 @@ public final class CorrelationEngine {
         continue;
       }
       long before = s.leading ? config.leadingSupportLookbackMs() : config.joinWindowMs();
-      if (s.onsetMs > c.lastActivityMs + config.joinWindowMs() || s.onsetMs < c.onsetMs - before) {
+      if (s.onsetMs > c.lastActivityMs + config.joinWindowMs()
+          || s.onsetMs < c.onsetMs - before
+          || separatedByChange(c, List.of(s), s.onsetMs)) {
         continue;
       }
       int rel = grouping.relation(s, attracting(members(c), now), graphAsOf(c.onsetMs));
@@ -827,12 +830,46 @@ public final class CorrelationEngine {
       if (!flareUp && !biting) {
         continue; // not that incident coming back, only a neighbour's blip
       }
+      if (separatedByChange(o, mem, c.onsetMs)) {
+        continue; // a new change in between: a new incident, not the old one coming back
+      }
       if (connected(c, mem, o, om) && (best == null || quietSince > bestQuietSince)) {
         best = o;
         bestQuietSince = quietSince;
       }
     }
     return best;
+  }
+
+  /**
+   * Whether a change rolled out after {@code older} went quiet, and before {@code onset}, on a
+   * service of {@code signals} separates them: failures in waves, each after its own deploy, are
+   * separate incidents, and the second must not be judged against the first one's onset. Merges
+   * (not rollouts), rollbacks (mitigations of the older one) and planned activity do not separate.
+   */
+  private boolean separatedByChange(CandidateState older, List<SignalState> signals, long onset) {
+    Set<String> services = new HashSet<>();
+    for (SignalState s : signals) {
+      if (s.service != null) {
+        services.add(s.service);
+      }
+      if (s.peer != null) {
+        services.add(s.peer);
+      }
+    }
+    for (ChangeEvent ch : changes()) {
+      ChangeKind k = ch.getKind();
+      long t = ch.getTimestampMs();
+      if (k == ChangeKind.MERGE || k == ChangeKind.ROLLBACK || k == ChangeKind.PLANNED_ACTIVITY) {
+        continue;
+      }
+      if (t > older.lastActivityMs
+          && t <= onset
+          && (services.contains(ch.getService()) || services.contains(ch.getResourceName()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasLaggingOpener(List<SignalState> mem) {
@@ -894,7 +931,8 @@ public final class CorrelationEngine {
       if (o == null || o.id.equals(c.id) || !o.isLive()) {
         continue;
       }
-      if (c.onsetMs > o.lastActivityMs + config.joinWindowMs()) {
+      if (c.onsetMs > o.lastActivityMs + config.joinWindowMs()
+          || separatedByChange(o, mem, c.onsetMs)) {
         continue;
       }
       List<SignalState> om = attracting(members(o), now);

@@ -1,0 +1,68 @@
+package io.signalfold.correlation;
+
+import static io.signalfold.correlation.CandidateAssert.assertThatCandidate;
+import static io.signalfold.correlation.CandidateAssert.latest;
+import static io.signalfold.correlation.Telemetry.min;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalfold.schema.ChangeKind;
+import io.signalfold.schema.IncidentCandidate;
+import io.signalfold.schema.RootCauseKind;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failures in waves (INCIDENTS.md I3): each wave starts after a deploy of its own service and ends
+ * with its rollback. A change rolled out after the previous wave went quiet makes the next one its
+ * own incident, blaming its own deploy, instead of re-opening or joining the previous candidate and
+ * ruling the new deploy out as "after onset".
+ */
+class DeployWavesTest {
+
+  private static void wave(Telemetry t, String service, String from, String to, double start) {
+    String id = "chg-" + service + "-" + to;
+    t.deploy(id, service, from, to, min(start - 1), 60_000);
+    t.errors(service, null, 0.4, min(start), min(start + 15));
+    t.anomaly(service, "http.server.error_rate")
+        .version(to)
+        .onset(min(start + 0.5))
+        .value(0.4, 0.004)
+        .recovers(min(start + 16))
+        .add();
+    t.anomaly("gateway", "http.server.error_rate")
+        .operation("GET /bots")
+        .onset(min(start + 1))
+        .value(0.1, 0.004)
+        .recovers(min(start + 16.5))
+        .add();
+    t.change(
+        Telemetry.changeOf(
+                "chg-" + service + "-back", ChangeKind.ROLLBACK, min(start + 14), service)
+            .setVersion(from)
+            .setPreviousVersion(to)
+            .setRolloutEndMs(min(start + 15))
+            .build());
+  }
+
+  @Test
+  void eachWaveAfterItsOwnDeployIsItsOwnCandidate() {
+    Telemetry t = SyntheticIncidents.botTopology(41);
+    t.background(min(-120), min(150), SyntheticIncidents.ATTRS);
+    wave(t, "botforge", "2.4.0", "2.4.1", 20);
+    wave(t, "bot-service", "3.2.0", "3.2.1", 55);
+    wave(t, "schedule-service", "1.1.4", "1.1.5", 90);
+    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
+    List<IncidentCandidate> all =
+        latest(d.candidates).stream()
+            .sorted(Comparator.comparingLong(IncidentCandidate::getOpenedAtMs))
+            .toList();
+    assertThat(all)
+        .as("candidates: %s", all.stream().map(CandidateAssert::describe).toList())
+        .hasSize(3);
+    assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "botforge");
+    assertThatCandidate(all.get(1)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "bot-service");
+    assertThatCandidate(all.get(2)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "schedule-service");
+    assertThat(all.get(2).getHypotheses().get(0).getVersion()).isEqualTo("1.1.5");
+  }
+}
