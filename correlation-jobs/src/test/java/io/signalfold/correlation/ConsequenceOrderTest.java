@@ -74,6 +74,24 @@ class ConsequenceOrderTest {
   }
 
   /**
+   * A latency blip on api that came and went five minutes before the surge is context pulled in
+   * from the recent past, not the incident's first symptom: the load still came first.
+   */
+  @Test
+  void aBlipThatEndedBeforeTheIncidentDoesNotMakeTheLoadLate() {
+    Telemetry t = SyntheticIncidents.trafficSurge(31);
+    t.anomaly("api", "http.server.duration.p95")
+        .instance("api-0")
+        .investigate()
+        .onset(min(25.5))
+        .value(140, 40)
+        .recovers(min(26.5))
+        .add();
+    IncidentCandidate c = single(t);
+    assertThatCandidate(c).hasTopHypothesis(RootCauseKind.TRAFFIC, "edge");
+  }
+
+  /**
    * The envoy sidecar leaks and its restarts make the requests fail soon after, in the same phase.
    * The requests are reported on the app container in every pod, so their errors and latency cannot
    * single the app container out: the sidecar stays the factor, and the app container is no

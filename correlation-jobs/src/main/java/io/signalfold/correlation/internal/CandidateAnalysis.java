@@ -85,6 +85,9 @@ public final class CandidateAnalysis {
 
   private final CorrelationConfig config;
 
+  /** Onset of the first opening signal; MAX_VALUE when none opened. */
+  private final long firstOpenerMs;
+
   /** A non-opening member whose episode ended before {@code t} (recovered, or last heard). */
   static boolean endedBefore(SignalState s, long t) {
     if (s.opener || s.active || t == Long.MAX_VALUE) {
@@ -100,17 +103,18 @@ public final class CandidateAnalysis {
     List<SignalState> sorted = new ArrayList<>(members);
     sorted.sort(Comparator.comparingLong((SignalState s) -> s.onsetMs).thenComparing(s -> s.key));
     this.members = sorted;
+    long opener = Long.MAX_VALUE;
+    for (SignalState s : sorted) {
+      if (s.opener) {
+        opener = Math.min(opener, s.onsetMs);
+      }
+    }
+    this.firstOpenerMs = opener;
     long onset = Long.MAX_VALUE;
     long lead = Long.MAX_VALUE;
     long lag = Long.MAX_VALUE;
-    long firstOpener = Long.MAX_VALUE;
     for (SignalState s : sorted) {
-      if (s.opener) {
-        firstOpener = Math.min(firstOpener, s.onsetMs);
-      }
-    }
-    for (SignalState s : sorted) {
-      if (endedBefore(s, firstOpener)) {
+      if (isContext(s)) {
         // a supporting blip that was over before the first opening signal is context, not the
         // incident's onset (it would rule out a deploy made between the blip and the failure)
         continue;
@@ -178,6 +182,25 @@ public final class CandidateAnalysis {
     } else {
       n.laggingOnsetMs = Math.min(n.laggingOnsetMs, s.onsetMs);
     }
+  }
+
+  /**
+   * A supporting blip that was over before the first opening signal: context pulled in from the
+   * recent past, not part of the incident's onset.
+   */
+  public boolean isContext(SignalState s) {
+    return endedBefore(s, firstOpenerMs);
+  }
+
+  /** The earliest onset of the node's signals that are not context; MAX_VALUE when none. */
+  public long incidentOnset(Node n) {
+    long first = Long.MAX_VALUE;
+    for (SignalState s : n.all()) {
+      if (s.category != SignalCategory.TOPOLOGY.ordinal() && !isContext(s)) {
+        first = Math.min(first, s.onsetMs);
+      }
+    }
+    return first;
   }
 
   /**

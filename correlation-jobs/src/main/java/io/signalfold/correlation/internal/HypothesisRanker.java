@@ -782,14 +782,17 @@ public final class HypothesisRanker {
         continue;
       }
       long callersFrom = firstCallerOnset(a, n);
-      if (callersFrom != Long.MAX_VALUE && n.onsetMs > callersFrom + a.consequenceToleranceMs()) {
+      long own = a.incidentOnset(n);
+      if (callersFrom != Long.MAX_VALUE
+          && own != Long.MAX_VALUE
+          && own > callersFrom + a.consequenceToleranceMs()) {
         // Its callers were failing before it was: what it shows is their trouble reaching it.
         ruledOut.add(
             ruled(
                 "dependency " + n.name,
                 RootCauseKind.DEPENDENCY,
                 "its signals began "
-                    + duration(n.onsetMs - callersFrom)
+                    + duration(own - callersFrom)
                     + " after its callers were already failing; a consequence, not the cause",
                 n.all().get(0).id));
         continue;
@@ -877,7 +880,7 @@ public final class HypothesisRanker {
     for (String caller : a.graph.callersOf(n.name)) {
       Node c = a.nodes.get(caller);
       if (c != null && !c.own.isEmpty()) {
-        first = Math.min(first, c.onsetMs);
+        first = Math.min(first, a.incidentOnset(c));
       }
     }
     return first;
@@ -922,7 +925,8 @@ public final class HypothesisRanker {
       long othersOnset = Long.MAX_VALUE;
       for (SignalState s : a.members) {
         if (s.category != SignalCategory.TRAFFIC.ordinal()
-            && s.category != SignalCategory.TOPOLOGY.ordinal()) {
+            && s.category != SignalCategory.TOPOLOGY.ordinal()
+            && !a.isContext(s)) {
           othersOnset = Math.min(othersOnset, s.onsetMs);
         }
       }
