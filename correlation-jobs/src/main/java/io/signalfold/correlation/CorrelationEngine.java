@@ -2,6 +2,7 @@ package io.signalfold.correlation;
 
 import io.signalfold.anomaly.AnomalyStage;
 import io.signalfold.correlation.internal.BusinessIndex;
+import io.signalfold.correlation.internal.CandidateAnalysis;
 import io.signalfold.correlation.internal.CandidateAssembler;
 import io.signalfold.correlation.internal.CandidateState;
 import io.signalfold.correlation.internal.CorrelationInput;
@@ -842,34 +843,47 @@ public final class CorrelationEngine {
   }
 
   /**
-   * Whether a change rolled out after {@code older} went quiet, and before {@code onset}, on a
-   * service of {@code signals} separates them: failures in waves, each after its own deploy, are
-   * separate incidents, and the second must not be judged against the first one's onset. Merges
-   * (not rollouts), rollbacks (mitigations of the older one) and planned activity do not separate.
+   * Whether a change rolled out after {@code older} went quiet, and before {@code onset}, separates
+   * the new signals from it: failures in waves, each after its own deploy, are separate incidents,
+   * and the second must not be judged against the first one's onset. The change must be on a
+   * service that fails on its own in the new group (not one that only inherits, such as a decoy
+   * deploy of a caller) and that did not already fail on its own in the older candidate (scaling a
+   * scaled-down service back up is that incident's mitigation, not a new one). Merges (not
+   * rollouts), rollbacks and planned activity never separate.
    */
   private boolean separatedByChange(CandidateState older, List<SignalState> signals, long onset) {
-    Set<String> services = new HashSet<>();
-    for (SignalState s : signals) {
-      if (s.service != null) {
-        services.add(s.service);
-      }
-      if (s.peer != null) {
-        services.add(s.peer);
-      }
-    }
+    CandidateAnalysis fresh = null;
+    CandidateAnalysis before = null;
     for (ChangeEvent ch : changes()) {
       ChangeKind k = ch.getKind();
       long t = ch.getTimestampMs();
-      if (k == ChangeKind.MERGE || k == ChangeKind.ROLLBACK || k == ChangeKind.PLANNED_ACTIVITY) {
+      if (k == ChangeKind.MERGE
+          || k == ChangeKind.ROLLBACK
+          || k == ChangeKind.PLANNED_ACTIVITY
+          || t <= older.lastActivityMs
+          || t > onset) {
         continue;
       }
-      if (t > older.lastActivityMs
-          && t <= onset
-          && (services.contains(ch.getService()) || services.contains(ch.getResourceName()))) {
+      String target = ch.getService() != null ? ch.getService() : ch.getResourceName();
+      if (fresh == null) {
+        fresh = new CandidateAnalysis(config, signals, topology, onset);
+      }
+      if (!failsOnItsOwn(fresh, target)) {
+        continue;
+      }
+      if (before == null) {
+        before = new CandidateAnalysis(config, members(older), topology, older.onsetMs);
+      }
+      if (!failsOnItsOwn(before, target)) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean failsOnItsOwn(CandidateAnalysis a, @Nullable String entity) {
+    CandidateAnalysis.Node n = a.node(entity, false);
+    return n != null && n.role != CandidateAnalysis.INHERITOR;
   }
 
   private static boolean hasLaggingOpener(List<SignalState> mem) {

@@ -65,4 +65,34 @@ class DeployWavesTest {
     assertThatCandidate(all.get(2)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "schedule-service");
     assertThat(all.get(2).getHypotheses().get(0).getVersion()).isEqualTo("1.1.5");
   }
+
+  /**
+   * Scaling a scaled-down service back up is that incident's mitigation: the traffic and CPU that
+   * return with it come after a change on the very service that failed, which does not make them a
+   * new incident.
+   */
+  @Test
+  void scalingBackUpDoesNotStartANewIncident() {
+    Telemetry t = SyntheticIncidents.scaledToZero(7);
+    t.change(
+        Telemetry.changeOf("chg-scale-checkout-3", ChangeKind.SCALE, min(71), "checkout")
+            .setReplicas(3)
+            .build());
+    t.anomaly("checkout", "http.server.request.rate")
+        .onset(min(72))
+        .value(60, 15)
+        .recovers(min(76))
+        .add();
+    t.anomaly("checkout", "process.cpu.utilization")
+        .instance("checkout-0")
+        .leading()
+        .onset(min(72))
+        .value(0.9, 0.3)
+        .recovers(min(75))
+        .add();
+    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
+    assertThat(latest(d.candidates))
+        .as("candidates: %s", latest(d.candidates).stream().map(CandidateAssert::describe).toList())
+        .hasSize(1);
+  }
 }
