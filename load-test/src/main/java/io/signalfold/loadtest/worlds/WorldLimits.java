@@ -25,8 +25,10 @@ public record WorldLimits(int maxServices, int maxInstances, Duration maxHistory
     if (maxInstances < 2) {
       throw new IllegalArgumentException("maxInstances must be at least 2, got " + maxInstances);
     }
-    if (maxHistory.compareTo(Duration.ofHours(6)) < 0) {
-      throw new IllegalArgumentException("maxHistory must be at least 6h, got " + maxHistory);
+    // Less than a day of history leaves the seasonal detector warming up: nothing would be found.
+    if (maxHistory.compareTo(Duration.ofDays(1)) < 0) {
+      throw new IllegalArgumentException(
+          "maxHistory must be at least 1d (the detector warms up on a day), got " + maxHistory);
     }
   }
 }

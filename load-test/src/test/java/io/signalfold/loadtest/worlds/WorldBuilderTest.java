@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class WorldBuilderTest {
 
-  private static final WorldLimits SMALL = new WorldLimits(6, 4, Duration.ofHours(6));
+  private static final WorldLimits SMALL = new WorldLimits(5, 3, Duration.ofDays(1));
 
   @Test
   void aSeedAlwaysGivesTheSameWorldAndOtherSeedsOtherWorlds() {
@@ -53,9 +53,9 @@ class WorldBuilderTest {
       assertThat(s.history()).isBetween(Duration.ofDays(1), Duration.ofDays(7));
       assertThat(s.faults()).allMatch(f -> !f.start().isAfter(s.end()));
       Scenario small = WorldBuilder.build(seed, SMALL).scenario();
-      assertThat(small.services().size()).isLessThanOrEqualTo(6);
-      assertThat(small.services()).allMatch(x -> x.instances() <= 4);
-      assertThat(small.history()).isEqualTo(Duration.ofHours(6));
+      assertThat(small.services().size()).isLessThanOrEqualTo(5);
+      assertThat(small.services()).allMatch(x -> x.instances() <= 3);
+      assertThat(small.history()).isEqualTo(Duration.ofDays(1));
     }
   }
 
