@@ -553,12 +553,13 @@ public final class CorrelationEngine {
         continue;
       }
       long before = s.leading ? config.leadingSupportLookbackMs() : config.joinWindowMs();
-      if (s.onsetMs > c.lastActivityMs + config.joinWindowMs()
-          || s.onsetMs < c.onsetMs - before
-          || separatedByChange(c, List.of(s), s.onsetMs)) {
+      if (s.onsetMs > c.lastActivityMs + config.joinWindowMs() || s.onsetMs < c.onsetMs - before) {
         continue;
       }
       int rel = grouping.relation(s, attracting(members(c), now), graphAsOf(c.onsetMs));
+      if (rel >= Grouping.CONNECTED && separatedByChange(c, List.of(s), s.onsetMs)) {
+        continue;
+      }
       if (rel > bestRel
           || (rel == bestRel && rel > Grouping.NONE && best != null && c.onsetMs < best.onsetMs)) {
         best = c;

@@ -569,7 +569,7 @@ public final class HypothesisRanker {
     switch (c.getKind()) {
       case DEPLOY, ROLLBACK -> {
         if (n != null && c.getVersion() != null && n.role != CandidateAnalysis.INHERITOR) {
-          compareVersions(a, c, d, n, inventory.versionsAt(svc, a.onsetMs, now));
+          compareVersions(c, d, n, inventory.versionsAt(svc, a.onsetMs, now));
         }
         loadAfterRollout(a, c, d);
         newTemplateAfter(n, t, d, m, "rollout");
@@ -624,7 +624,7 @@ public final class HypothesisRanker {
    * are direct evidence; the version merely running everywhere is none.
    */
   private void compareVersions(
-      CandidateAnalysis a, ChangeEvent c, HypothesisDraft d, Node n, Map<String, String> running) {
+      ChangeEvent c, HypothesisDraft d, Node n, Map<String, String> running) {
     VersionSplit split = VersionSplit.of(n, c.getVersion(), running);
     if (split.concentrated()) {
       d.directEvidence(
