@@ -22,9 +22,12 @@ final class ChangeFaults {
 
   private ChangeFaults() {}
 
-  /** A service a deploy can break: with callers when possible, so the errors travel. */
+  /**
+   * A free service a deploy can break, with callers when possible so the errors travel; the fault
+   * now uses it.
+   */
   @Nullable
-  static Svc deployable(WorldDraft d, int minInstances) {
+  static Svc claimDeployable(WorldDraft d, int minInstances) {
     List<Svc> free = d.freeServices(s -> s.instances >= minInstances);
     if (free.isEmpty()) {
       return null;
@@ -35,7 +38,9 @@ final class ChangeFaults {
         called.add(s);
       }
     }
-    return d.pick(called.isEmpty() || d.chance(0.2) ? free : called);
+    Svc s = d.pick(called.isEmpty() || d.chance(0.2) ? free : called);
+    d.occupy(s.name);
+    return s;
   }
 
   /** A healthy deploy of another free service a few minutes before {@code at} (a decoy). */
@@ -82,11 +87,10 @@ final class ChangeFaults {
 
   @Nullable
   private static Duration badDeploy(WorldDraft d, Duration at, FaultKind kind, boolean slow) {
-    Svc s = deployable(d, 2);
+    Svc s = claimDeployable(d, 2);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     decoyDeploy(d, at, s);
     String old = s.version;
     Duration deployAt = at.minusMinutes(1);
@@ -110,11 +114,10 @@ final class ChangeFaults {
 
   @Nullable
   static Duration canaryHalt(WorldDraft d, Duration at) {
-    Svc s = deployable(d, 4);
+    Svc s = claimDeployable(d, 4);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     decoyDeploy(d, at, s);
     String old = s.version;
     String next = d.deploy(at.minusMinutes(1), s, Duration.ofMinutes(1), "instances", 1);
@@ -128,11 +131,10 @@ final class ChangeFaults {
   /** The leak starts with a deploy 2-20 hours before T0 and first runs out 40-70 min after it. */
   @Nullable
   static Duration deployLeak(WorldDraft d, Duration at) {
-    Svc s = deployable(d, 2);
+    Svc s = claimDeployable(d, 2);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     String old = s.version;
     Duration deployAt = Duration.ofHours(-d.between(2, 20));
     String next = d.deploy(deployAt, s, Duration.ofMinutes(d.between(3, 8)));
@@ -149,11 +151,10 @@ final class ChangeFaults {
 
   @Nullable
   static Duration healthCheckChurn(WorldDraft d, Duration at) {
-    Svc s = deployable(d, 3);
+    Svc s = claimDeployable(d, 3);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     String old = s.version;
     String next = d.deploy(at.minusMinutes(1), s, Duration.ofMinutes(d.between(3, 6)));
     int f =
@@ -175,11 +176,10 @@ final class ChangeFaults {
 
   @Nullable
   static Duration configRegression(WorldDraft d, Duration at) {
-    Svc s = deployable(d, 2);
+    Svc s = claimDeployable(d, 2);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     decoyDeploy(d, at, s);
     d.change(
         at.minusMinutes(1), "config", s.name, "key", "db.pool.max_size", "old", "50", "new", "4");
@@ -203,12 +203,10 @@ final class ChangeFaults {
 
   @Nullable
   static Duration flagFlip(WorldDraft d, Duration at) {
-    List<Svc> free = d.freeServices(s -> s.operations.size() >= 2);
-    if (free.isEmpty()) {
+    Svc s = d.claim(x -> x.operations.size() >= 2);
+    if (s == null) {
       return null;
     }
-    Svc s = d.pick(free);
-    d.occupy(s.name);
     String op = s.operations.get(1 + d.rng.nextInt(s.operations.size() - 1));
     String flag = "new-" + s.name + "-flow";
     d.change(
@@ -349,12 +347,10 @@ final class ChangeFaults {
 
   @Nullable
   static Duration manualSession(WorldDraft d, Duration at) {
-    List<Svc> free = d.freeServices(s -> s.instances >= 3);
-    if (free.isEmpty()) {
+    Svc s = d.claim(x -> x.instances >= 3);
+    if (s == null) {
       return null;
     }
-    Svc s = d.pick(free);
-    d.occupy(s.name);
     String host = s.name + "-" + d.rng.nextInt(s.instances);
     d.change(
         at.minusMinutes(d.between(1, 4)),
@@ -409,11 +405,10 @@ final class ChangeFaults {
   /** Latency ramping up since a deploy 3-8 hours before T0, toward 5x over 12 hours. */
   @Nullable
   static Duration latencyRamp(WorldDraft d, Duration at) {
-    Svc s = deployable(d, 2);
+    Svc s = claimDeployable(d, 2);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     String old = s.version;
     Duration deployAt = Duration.ofHours(-d.between(3, 8));
     String next = d.deploy(deployAt, s, Duration.ofMinutes(d.between(3, 8)));

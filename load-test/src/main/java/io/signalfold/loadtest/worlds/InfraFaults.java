@@ -105,18 +105,11 @@ final class InfraFaults {
   }
 
   @Nullable
-  private static Svc freeWithInstances(WorldDraft d, int min) {
-    List<Svc> free = d.freeServices(s -> s.instances >= min);
-    return free.isEmpty() ? null : d.pick(free);
-  }
-
-  @Nullable
   static Duration badHost(WorldDraft d, Duration at) {
-    Svc s = freeWithInstances(d, 4);
+    Svc s = d.claim(x -> x.instances >= 4);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     String host = s.name + "-" + d.rng.nextInt(s.instances);
     int f =
         d.fault(
@@ -137,11 +130,10 @@ final class InfraFaults {
 
   @Nullable
   static Duration noisyNeighbour(WorldDraft d, Duration at) {
-    Svc s = freeWithInstances(d, 3);
+    Svc s = d.claim(x -> x.instances >= 3);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     String host = s.name + "-" + d.rng.nextInt(s.instances);
     int f =
         d.fault(
@@ -232,11 +224,10 @@ final class InfraFaults {
   /** The disk reaches 97% 40-60 minutes after the fault starts. */
   @Nullable
   static Duration diskFill(WorldDraft d, Duration at) {
-    Svc s = freeWithInstances(d, 1);
+    Svc s = d.claim(x -> x.instances >= 1);
     if (s == null) {
       return null;
     }
-    d.occupy(s.name);
     double minutesToFull = d.between(40, 60);
     double perDay = WorldDraft.round2(0.62 / (minutesToFull / 1440.0));
     int f =

@@ -381,7 +381,10 @@ public final class WorldBuilder {
     topology.put("services", services);
     List<Map<String, Object>> deps = new ArrayList<>();
     for (Dep dep : d.deps) {
-      deps.add(Map.of("name", dep.name(), "kind", dep.kind()));
+      Map<String, Object> m = new LinkedHashMap<>(); // file order, not Map.of's per-JVM order
+      m.put("name", dep.name());
+      m.put("kind", dep.kind());
+      deps.add(m);
     }
     topology.put("dependencies", deps);
     List<Map<String, Object>> calls = new ArrayList<>();

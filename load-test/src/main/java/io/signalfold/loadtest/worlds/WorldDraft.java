@@ -166,6 +166,18 @@ final class WorldDraft {
     return out;
   }
 
+  /** A free service passing {@code filter}, now used by the fault; null when there is none. */
+  @Nullable
+  Svc claim(Predicate<Svc> filter) {
+    List<Svc> free = freeServices(filter);
+    if (free.isEmpty()) {
+      return null;
+    }
+    Svc s = pick(free);
+    occupy(s.name);
+    return s;
+  }
+
   /** Free dependencies of the given kinds (any kind when empty). */
   List<Dep> freeDeps(Set<String> kinds) {
     List<Dep> out = new ArrayList<>();
