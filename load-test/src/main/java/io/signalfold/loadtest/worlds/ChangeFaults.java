@@ -128,7 +128,10 @@ final class ChangeFaults {
     return end;
   }
 
-  /** The leak starts with a deploy 2-20 hours before T0 and first runs out 40-70 min after it. */
+  /**
+   * The leak starts with a deploy 2-20 hours before T0 and first runs out 20-40 min after {@code
+   * at}.
+   */
   @Nullable
   static Duration deployLeak(WorldDraft d, Duration at) {
     Svc s = claimDeployable(d, 2);
