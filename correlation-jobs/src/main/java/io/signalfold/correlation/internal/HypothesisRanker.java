@@ -904,6 +904,15 @@ public final class HypothesisRanker {
   private HypothesisDraft trafficHypotheses(
       CandidateAnalysis a, Map<String, HypothesisDraft> drafts, List<RuledOut> ruledOut) {
     HypothesisDraft best = null;
+    // When the symptoms other than load began (context blips aside): the same for every entry.
+    long othersOnset = Long.MAX_VALUE;
+    for (SignalState s : a.members) {
+      if (s.category != SignalCategory.TRAFFIC.ordinal()
+          && s.category != SignalCategory.TOPOLOGY.ordinal()
+          && !a.isContext(s)) {
+        othersOnset = Math.min(othersOnset, s.onsetMs);
+      }
+    }
     for (Node n : a.nodes.values()) {
       if (!n.has(SignalCategory.TRAFFIC) || n.dependency || !a.isEntry(n)) {
         continue;
@@ -921,14 +930,6 @@ public final class HypothesisRanker {
       boolean up = first.direction > 0;
       if (!up && failuresExplainDrop(n, first)) {
         continue;
-      }
-      long othersOnset = Long.MAX_VALUE;
-      for (SignalState s : a.members) {
-        if (s.category != SignalCategory.TRAFFIC.ordinal()
-            && s.category != SignalCategory.TOPOLOGY.ordinal()
-            && !a.isContext(s)) {
-          othersOnset = Math.min(othersOnset, s.onsetMs);
-        }
       }
       if (othersOnset != Long.MAX_VALUE
           && first.onsetMs > othersOnset + a.consequenceToleranceMs()) {

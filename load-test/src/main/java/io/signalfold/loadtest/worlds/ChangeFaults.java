@@ -143,7 +143,7 @@ final class ChangeFaults {
     String next = d.deploy(deployAt, s, Duration.ofMinutes(d.between(3, 8)));
     Duration leakAt = deployAt.plusMinutes(10);
     Duration over = at.minus(leakAt).plusMinutes(d.between(20, 40));
-    int f = d.fault(leakAt, "memory_leak", s.name, "version", next, "over", fmt(over));
+    int f = d.fault(leakAt, "memory_leak", s.name, "version", next, "over", over);
     Duration end = at.plusMinutes(d.between(60, 80));
     d.rollback(end.minusMinutes(2), s, old);
     d.clear(end, f);
@@ -432,9 +432,5 @@ final class ChangeFaults {
     d.expect(
         FaultKind.LATENCY_RAMP, s.name, "deployment", next, Duration.ofHours(12), List.of(), true);
     return end;
-  }
-
-  static String fmt(Duration d) {
-    return io.signalfold.loadtest.generator.ScenarioDurations.format(d);
   }
 }

@@ -211,8 +211,7 @@ final class InfraFaults {
     for (int i = 0; i < n; i++) {
       Svc s = free.remove(d.rng.nextInt(free.size()));
       d.occupy(s.name);
-      faults.add(
-          d.fault(at, "memory_leak", s.name, "container", sidecar, "over", ChangeFaults.fmt(over)));
+      faults.add(d.fault(at, "memory_leak", s.name, "container", sidecar, "over", over));
     }
     Duration end = at.plus(over).plusMinutes(d.between(30, 45));
     d.clearAll(end, faults);
@@ -284,9 +283,9 @@ final class InfraFaults {
           "planned_activity",
           edge.name,
           "start",
-          ChangeFaults.fmt(at),
+          at,
           "end",
-          ChangeFaults.fmt(end),
+          end,
           "actor",
           "perf-team",
           "description",

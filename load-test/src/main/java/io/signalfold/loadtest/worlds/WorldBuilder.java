@@ -317,16 +317,14 @@ public final class WorldBuilder {
       Svc edge = d.pick(quietEdges);
       Duration start = randomHistory(d, historyMin);
       Duration stop = start.plusMinutes(d.between(30, 60));
-      String fmtStart = ScenarioDurations.format(start);
-      String fmtStop = ScenarioDurations.format(stop);
       d.change(
           start,
           "planned_activity",
           edge.name,
           "start",
-          fmtStart,
+          start,
           "end",
-          fmtStop,
+          stop,
           "actor",
           "perf-team",
           "description",

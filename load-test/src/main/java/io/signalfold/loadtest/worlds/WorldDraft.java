@@ -237,7 +237,7 @@ final class WorldDraft {
     fields[0] = "version";
     fields[1] = next;
     fields[2] = "rollout";
-    fields[3] = ScenarioDurations.format(rollout);
+    fields[3] = rollout;
     fields[4] = "commit";
     fields[5] = commit();
     System.arraycopy(more, 0, fields, 6, more.length);
@@ -301,9 +301,11 @@ final class WorldDraft {
     expectations.add(new Expectation(kind, inc));
   }
 
+  /** Field pairs into a map; durations in the scenario spelling ({@code 1h30m}). */
   private static void put(Map<String, Object> into, Object... fields) {
     for (int i = 0; i + 1 < fields.length; i += 2) {
-      into.put((String) fields[i], fields[i + 1]);
+      Object v = fields[i + 1];
+      into.put((String) fields[i], v instanceof Duration d ? ScenarioDurations.format(d) : v);
     }
   }
 
