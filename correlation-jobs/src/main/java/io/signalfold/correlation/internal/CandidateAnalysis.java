@@ -231,7 +231,7 @@ public final class CandidateAnalysis {
       long firstBelow = Long.MAX_VALUE;
       for (Map.Entry<String, Integer> d : graph.downstream(n.name, hops).entrySet()) {
         Node below = nodes.get(d.getKey());
-        if (below != null && below != n && isAnomalous(below)) {
+        if (below != null && below != n && canFailCallers(below)) {
           n.anomalousCallees.add(below.name);
           firstBelow = Math.min(firstBelow, below.onsetMs);
         }
@@ -268,6 +268,21 @@ public final class CandidateAnalysis {
   private static boolean isAnomalous(Node n) {
     for (SignalState s : n.all()) {
       if (s.category != SignalCategory.TOPOLOGY.ordinal()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a callee shows something its callers can inherit. Receiving fewer calls (or more) does
+   * not make a caller fail: a callee whose only anomaly is its request rate is a consequence of its
+   * callers (they fail before calling it, or retry), never the source of their errors.
+   */
+  private static boolean canFailCallers(Node n) {
+    for (SignalState s : n.all()) {
+      if (s.category != SignalCategory.TOPOLOGY.ordinal()
+          && s.category != SignalCategory.TRAFFIC.ordinal()) {
         return true;
       }
     }

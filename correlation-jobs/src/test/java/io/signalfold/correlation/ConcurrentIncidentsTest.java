@@ -1,0 +1,129 @@
+package io.signalfold.correlation;
+
+import static io.signalfold.correlation.CandidateAssert.assertThatCandidate;
+import static io.signalfold.correlation.CandidateAssert.latest;
+import static io.signalfold.correlation.Telemetry.min;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signalfold.schema.AnomalyKind;
+import io.signalfold.schema.ChangeKind;
+import io.signalfold.schema.IncidentCandidate;
+import io.signalfold.schema.RootCauseKind;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two unrelated incidents that overlap in time, sharing only the caller that shows both: a service
+ * scaled to zero, and, while that incident is still active, a bad deploy of another service the
+ * same gateway calls. The second is its own candidate blaming its own deploy, not folded into the
+ * first and ruled out against the first one's onset.
+ */
+class ConcurrentIncidentsTest {
+
+  private static Telemetry gatewayWithTwoBackends(long seed) {
+    Telemetry t = new Telemetry(seed);
+    t.service("gateway", 2).operations("GET /billing", "GET /tax").rps(100);
+    t.service("billing", 2).version("3.5.9").operations("GET /billing").rps(50);
+    t.service("tax", 2).version("5.0.7").operations("GET /tax").rps(50);
+    t.service("calendar", 2).version("3.17.9").operations("POST /calendar/{id}").rps(50);
+    t.call("gateway", "billing").call("gateway", "tax").call("tax", "calendar");
+    return t;
+  }
+
+  private static void scaleBillingToZero(Telemetry t) {
+    t.change(
+        Telemetry.changeOf("chg-scale-billing", ChangeKind.SCALE, min(20), "billing")
+            .setReplicas(0)
+            .setActor("autoscaler")
+            .build());
+    t.silence("billing", min(20), min(90));
+    t.errors("gateway", "billing", 1.0, min(20), min(90), 0, "connect ECONNREFUSED billing:8080");
+    t.anomaly("billing", "http.server.request.rate")
+        .kind(AnomalyKind.MISSING_DATA)
+        .down()
+        .onset(min(20.5))
+        .detectedAfter(60_000)
+        .value(0, 25)
+        .recovers(min(90.5))
+        .add();
+    t.anomaly("gateway", "http.client.error_rate")
+        .peer("billing")
+        .onset(min(20.5))
+        .value(1.0, 0.004)
+        .message("connect ECONNREFUSED billing:8080")
+        .recovers(min(90.5))
+        .add();
+  }
+
+  /**
+   * A bad tax deploy at minute 44. Tax fails before calling calendar, so calendar receives fewer
+   * calls: that drop is a consequence, which must not make tax look like it inherits its errors.
+   */
+  private static void badTaxDeploy(Telemetry t) {
+    t.deploy("chg-tax-508", "tax", "5.0.7", "5.0.8", min(44), 60_000);
+    t.errors("tax", null, 0.45, min(45), min(60));
+    t.errors("gateway", "tax", 0.45, min(45), min(60));
+    t.anomaly("calendar", "http.server.request.rate")
+        .down()
+        .onset(min(45))
+        .value(27, 50)
+        .recovers(min(60.5))
+        .add();
+    t.anomaly("tax", "http.server.error_rate")
+        .version("5.0.8")
+        .onset(min(45.2))
+        .value(0.45, 0.004)
+        .recovers(min(60.5))
+        .add();
+    t.anomaly("gateway", "http.client.error_rate")
+        .peer("tax")
+        .onset(min(45.2))
+        .value(0.45, 0.004)
+        .recovers(min(60.5))
+        .add();
+  }
+
+  @Test
+  void aDeployWhileAnotherIncidentIsActiveIsItsOwnCandidate() {
+    Telemetry t = gatewayWithTwoBackends(16);
+    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
+    scaleBillingToZero(t);
+    badTaxDeploy(t);
+    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
+    List<IncidentCandidate> all =
+        latest(d.candidates).stream()
+            .sorted(Comparator.comparingLong(IncidentCandidate::getOpenedAtMs))
+            .toList();
+    assertThat(all)
+        .as("candidates: %s", all.stream().map(CandidateAssert::describe).toList())
+        .hasSize(2);
+    assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.SCALE, "billing");
+    assertThatCandidate(all.get(1)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "tax");
+    assertThat(all.get(1).getHypotheses().get(0).getVersion()).isEqualTo("5.0.8");
+  }
+
+  /**
+   * A caller deployed by chance while its callee is failing inherits the callee's errors: its
+   * deploy does not split the incident (the same rule must not over-separate).
+   */
+  @Test
+  void aCallerDeployedDuringItsCalleesIncidentStaysInThatIncident() {
+    Telemetry t = gatewayWithTwoBackends(17);
+    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
+    scaleBillingToZero(t);
+    t.deploy("chg-gateway-unrelated", "gateway", "1.0.0", "1.0.1", min(44), 60_000);
+    t.anomaly("gateway", "http.server.error_rate")
+        .operation("GET /billing")
+        .onset(min(46))
+        .value(0.5, 0.004)
+        .recovers(min(90.5))
+        .add();
+    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
+    List<IncidentCandidate> all = latest(d.candidates);
+    assertThat(all)
+        .as("candidates: %s", all.stream().map(CandidateAssert::describe).toList())
+        .hasSize(1);
+    assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.SCALE, "billing");
+  }
+}
