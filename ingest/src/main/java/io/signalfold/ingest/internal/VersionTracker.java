@@ -17,7 +17,9 @@ import org.apache.flink.util.Collector;
  * service.version last seen and emits an event (derived=true, source "telemetry") when a newer
  * sighting shows another version. The first sighting is not a change; a sighting older than the
  * current version's first sighting is ignored (out-of-order telemetry from the old process must not
- * look like a rollback). State is dropped after the configured idle time (event-time timer).
+ * look like a rollback), unless no older version was seen yet: then the new version's sighting
+ * merely arrived first, and the change is emitted as it would have been in event-time order. State
+ * is dropped after the configured idle time (event-time timer).
  */
 public final class VersionTracker
     extends KeyedProcessFunction<String, ResourceSighting, ChangeEvent> {
@@ -30,6 +32,10 @@ public final class VersionTracker
   /** Keyed state: the current version of one service instance. */
   public static final class VersionState {
     public String version;
+
+    /** The version seen before {@link #version}; null while none was. */
+    public String previous;
+
     public long sinceMs;
     public long lastSeenMs;
     public long timerMs;
@@ -57,9 +63,18 @@ public final class VersionTracker
       st.lastSeenMs = s.timeMs;
     } else if (!st.version.equals(s.version)) {
       if (s.timeMs <= st.sinceMs) {
+        if (st.previous != null || s.timeMs == st.sinceMs) {
+          return; // late telemetry of the old process is not a rollback
+        }
+        // The new version's sighting arrived first (partitions are read in any order): this
+        // older sighting says what ran before it, the same change as in arrival order.
+        out.collect(deploy(firstSighting(s, st), s.version));
+        st.previous = s.version;
+        state.update(st);
         return;
       }
       out.collect(deploy(s, st.version));
+      st.previous = st.version;
       st.version = s.version;
       st.sinceMs = s.timeMs;
       st.lastSeenMs = Math.max(st.lastSeenMs, s.timeMs);
@@ -89,6 +104,17 @@ public final class VersionTracker
       ctx.timerService().registerEventTimeTimer(st.timerMs);
       state.update(st);
     }
+  }
+
+  /** The sighting that began the current version of this instance. */
+  private static ResourceSighting firstSighting(ResourceSighting late, VersionState st) {
+    ResourceSighting first = new ResourceSighting();
+    first.service = late.service;
+    first.instance = late.instance;
+    first.zone = late.zone;
+    first.version = st.version;
+    first.timeMs = st.sinceMs;
+    return first;
   }
 
   static ChangeEvent deploy(ResourceSighting s, String previous) {

@@ -348,6 +348,26 @@ class KeyedOperatorsTest {
     restored.close();
   }
 
+  @Test
+  void aDeployIsTheSameChangeWhicheverSightingArrivesFirst() throws Exception {
+    var inOrder = harness(new VersionTracker(CONFIG), ResourceSighting::key);
+    inOrder.processElement(sighting("2.4.0", T0_MS), T0_MS);
+    inOrder.processElement(sighting("2.4.1", T0_MS + 60_000), T0_MS + 60_000);
+    List<ChangeEvent> expected = inOrder.extractOutputValues();
+    inOrder.close();
+    var reversed = harness(new VersionTracker(CONFIG), ResourceSighting::key);
+    reversed.processElement(sighting("2.4.1", T0_MS + 60_000), T0_MS + 60_000);
+    reversed.processElement(sighting("2.4.0", T0_MS), T0_MS);
+    // a second late sighting of the old process is not another change
+    reversed.processElement(sighting("2.4.0", T0_MS + 30_000), T0_MS + 30_000);
+    List<ChangeEvent> got = reversed.extractOutputValues();
+    reversed.close();
+    assertThat(expected)
+        .singleElement()
+        .satisfies(e -> assertThat(e.getVersion()).isEqualTo("2.4.1"));
+    assertThat(got).isEqualTo(expected);
+  }
+
   private static LogEvent log(String body, long timeMs) {
     LogEvent e = new LogEvent();
     e.service = "botforge";
