@@ -104,6 +104,37 @@ class ConcurrentIncidentsTest {
   }
 
   /**
+   * Telemetry derives one deploy per instance as a rollout reaches it: an instance switching to the
+   * bad version minutes into the incident continues the same change and the same incident.
+   */
+  @Test
+  void aRolloutReachingMoreInstancesDuringItsIncidentDoesNotSplitIt() {
+    Telemetry t = gatewayWithTwoBackends(18);
+    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
+    badTaxDeploy(t);
+    t.change(
+        Telemetry.changeOf("derived-tax-1", ChangeKind.DEPLOY, min(48), "tax")
+            .setVersion("5.0.8")
+            .setPreviousVersion("5.0.7")
+            .setInstance("tax-1")
+            .setDerived(true)
+            .build());
+    t.anomaly("tax", "http.server.error_rate")
+        .instance("tax-1")
+        .version("5.0.8")
+        .onset(min(48.5))
+        .value(0.5, 0.004)
+        .recovers(min(60.5))
+        .add();
+    EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
+    List<IncidentCandidate> all = latest(d.candidates);
+    assertThat(all)
+        .as("candidates: %s", all.stream().map(CandidateAssert::describe).toList())
+        .hasSize(1);
+    assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "tax");
+  }
+
+  /**
    * A caller deployed by chance while its callee is failing inherits the callee's errors: its
    * deploy does not split the incident (the same rule must not over-separate).
    */
