@@ -2,9 +2,9 @@ package io.signalfold.correlation;
 
 import io.signalfold.anomaly.AnomalyStage;
 import io.signalfold.correlation.internal.BusinessIndex;
-import io.signalfold.correlation.internal.CandidateAnalysis;
 import io.signalfold.correlation.internal.CandidateAssembler;
 import io.signalfold.correlation.internal.CandidateState;
+import io.signalfold.correlation.internal.ChangeSeparation;
 import io.signalfold.correlation.internal.CorrelationInput;
 import io.signalfold.correlation.internal.CorrelationState;
 import io.signalfold.correlation.internal.EngineMeta;
@@ -25,7 +25,6 @@ import io.signalfold.schema.AnomalyKind;
 import io.signalfold.schema.CallEdge;
 import io.signalfold.schema.CandidateStatus;
 import io.signalfold.schema.ChangeEvent;
-import io.signalfold.schema.ChangeKind;
 import io.signalfold.schema.DeadLetter;
 import io.signalfold.schema.DeadLetterReason;
 import io.signalfold.schema.ExternalAlert;
@@ -843,100 +842,10 @@ public final class CorrelationEngine {
     return best;
   }
 
-  /**
-   * Whether a change rolled out after {@code older} began, and before {@code onset}, separates the
-   * new signals from it: failures in waves, each after its own deploy, are separate incidents, and
-   * the second must not be judged against the first one's onset. After the older one went quiet,
-   * the change must be on a service that fails on its own in the new group (not one that only
-   * inherits, such as a decoy deploy of a caller) and that did not already fail on its own in the
-   * older candidate (scaling a scaled-down service back up is that incident's mitigation, not a new
-   * one). While the older one is still active, its signals from before the change count: the
-   * change's service must appear in the new group, must not have failed in the older one, and must
-   * not call anything the older one had made anomalous, so a caller inheriting the older incident's
-   * errors never splits it. Merges (not rollouts), rollbacks and planned activity never separate.
-   */
+  /** See {@link ChangeSeparation}; the older candidate's members are read only when needed. */
   private boolean separatedByChange(CandidateState older, List<SignalState> signals, long onset) {
-    CandidateAnalysis fresh = null;
-    CandidateAnalysis before = null;
-    CandidateAnalysis together = null;
-    for (ChangeEvent ch : changes()) {
-      ChangeKind k = ch.getKind();
-      long t = ch.getTimestampMs();
-      if (k == ChangeKind.MERGE
-          || k == ChangeKind.ROLLBACK
-          || k == ChangeKind.PLANNED_ACTIVITY
-          || t <= older.onsetMs
-          || t > onset) {
-        continue;
-      }
-      String target = ch.getService() != null ? ch.getService() : ch.getResourceName();
-      if (fresh == null) {
-        fresh = new CandidateAnalysis(config, signals, topology, onset);
-      }
-      if (t > older.lastActivityMs) {
-        if (!failsOnItsOwn(fresh, target)) {
-          continue;
-        }
-        if (before == null) {
-          before = new CandidateAnalysis(config, members(older), topology, older.onsetMs);
-        }
-        if (!failsOnItsOwn(before, target)) {
-          return true;
-        }
-        continue;
-      }
-      if (fresh.node(target, false) == null) {
-        continue;
-      }
-      // The older incident is still active. What it showed before the change counts (signals
-      // that joined it since may be the change's own doing, such as a caller's errors calling the
-      // newly deployed service): the change's service must not have failed in it, and must not
-      // call anything it had made anomalous (then it would inherit those failures, a service
-      // deployed by chance meanwhile).
-      List<SignalState> earlier = new ArrayList<>();
-      for (SignalState m : members(older)) {
-        if (m.onsetMs < t) {
-          earlier.add(m);
-        }
-      }
-      CandidateAnalysis until = new CandidateAnalysis(config, earlier, topology, older.onsetMs);
-      if (failsOnItsOwn(until, target)) {
-        continue;
-      }
-      if (together == null) {
-        List<SignalState> union = new ArrayList<>(members(older));
-        union.addAll(signals);
-        together = new CandidateAnalysis(config, union, topology, older.onsetMs);
-      }
-      if (!callsWhatFailedBefore(together, target, until, t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Whether {@code entity} calls, in {@code a}, a node that was already anomalous in {@code older}
-   * before the change at {@code changeMs} (what fails only after it may be the change's own doing).
-   */
-  private static boolean callsWhatFailedBefore(
-      CandidateAnalysis a, @Nullable String entity, CandidateAnalysis older, long changeMs) {
-    CandidateAnalysis.Node n = a.node(entity, false);
-    if (n == null) {
-      return true;
-    }
-    for (String callee : n.anomalousCallees) {
-      CandidateAnalysis.Node before = older.nodes.get(callee);
-      if (before != null && before.onsetMs < changeMs) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean failsOnItsOwn(CandidateAnalysis a, @Nullable String entity) {
-    CandidateAnalysis.Node n = a.node(entity, false);
-    return n != null && n.role != CandidateAnalysis.INHERITOR;
+    return ChangeSeparation.separates(
+        config, topology, changes(), older, () -> members(older), signals, onset);
   }
 
   private static boolean hasLaggingOpener(List<SignalState> mem) {

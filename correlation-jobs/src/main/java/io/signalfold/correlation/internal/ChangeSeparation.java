@@ -1,0 +1,131 @@
+package io.signalfold.correlation.internal;
+
+import io.signalfold.correlation.CorrelationConfig;
+import io.signalfold.schema.ChangeEvent;
+import io.signalfold.schema.ChangeKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import javax.annotation.Nullable;
+
+/**
+ * Whether a change rolled out after an older candidate began, and before a new onset, separates the
+ * new signals from it: failures in waves, each after its own deploy, are separate incidents, and
+ * the second must not be judged against the first one's onset.
+ *
+ * <p>After the older one went quiet, the change must be on a service that fails on its own in the
+ * new group (not one that only inherits, such as a decoy deploy of a caller) and that did not
+ * already fail on its own in the older candidate (scaling a scaled-down service back up is that
+ * incident's mitigation, not a new one). While the older one is still active, its signals from
+ * before the change count: the change's service must appear in the new group, must not have failed
+ * in the older one, and must not call anything the older one had made anomalous, so a caller
+ * inheriting the older incident's errors never splits it. Merges (not rollouts), rollbacks and
+ * planned activity never separate.
+ */
+public final class ChangeSeparation {
+
+  private ChangeSeparation() {}
+
+  /**
+   * @param olderMembers the older candidate's signals, asked for at most once and only when a
+   *     change falls in the window (they come from keyed state)
+   */
+  public static boolean separates(
+      CorrelationConfig config,
+      Topology topology,
+      List<ChangeEvent> changes,
+      CandidateState older,
+      Supplier<List<SignalState>> olderMembers,
+      List<SignalState> signals,
+      long onset) {
+    CandidateAnalysis fresh = null;
+    CandidateAnalysis before = null;
+    CandidateAnalysis together = null;
+    List<SignalState> om = null;
+    for (ChangeEvent ch : changes) {
+      ChangeKind k = ch.getKind();
+      long t = ch.getTimestampMs();
+      if (k == ChangeKind.MERGE
+          || k == ChangeKind.ROLLBACK
+          || k == ChangeKind.PLANNED_ACTIVITY
+          || t <= older.onsetMs
+          || t > onset) {
+        continue;
+      }
+      String target = ch.getService() != null ? ch.getService() : ch.getResourceName();
+      if (fresh == null) {
+        fresh = new CandidateAnalysis(config, signals, topology, onset);
+      }
+      if (t > older.lastActivityMs
+          ? !failsOnItsOwn(fresh, target)
+          : fresh.node(target, false) == null) {
+        continue;
+      }
+      if (om == null) {
+        om = olderMembers.get();
+      }
+      if (t > older.lastActivityMs) {
+        if (before == null) {
+          before = new CandidateAnalysis(config, om, topology, older.onsetMs);
+        }
+        if (!failsOnItsOwn(before, target)) {
+          return true;
+        }
+        continue;
+      }
+      // The older incident is still active. What it showed before the change counts (signals
+      // that joined it since may be the change's own doing, such as a caller's errors calling the
+      // newly deployed service): the change's service must not have failed in it, and must not
+      // call anything it had made anomalous (then it would inherit those failures, a service
+      // deployed by chance meanwhile).
+      CandidateAnalysis until =
+          new CandidateAnalysis(config, startedBefore(om, t), topology, older.onsetMs);
+      if (failsOnItsOwn(until, target)) {
+        continue;
+      }
+      if (together == null) {
+        List<SignalState> union = new ArrayList<>(om);
+        union.addAll(signals);
+        together = new CandidateAnalysis(config, union, topology, older.onsetMs);
+      }
+      if (!callsWhatFailedBefore(together, target, until, t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<SignalState> startedBefore(List<SignalState> members, long t) {
+    List<SignalState> earlier = new ArrayList<>();
+    for (SignalState m : members) {
+      if (m.onsetMs < t) {
+        earlier.add(m);
+      }
+    }
+    return earlier;
+  }
+
+  /**
+   * Whether {@code entity} calls, in {@code a}, a node that was already anomalous in {@code older}
+   * before the change at {@code changeMs} (what fails only after it may be the change's own doing).
+   */
+  private static boolean callsWhatFailedBefore(
+      CandidateAnalysis a, @Nullable String entity, CandidateAnalysis older, long changeMs) {
+    CandidateAnalysis.Node n = a.node(entity, false);
+    if (n == null) {
+      return true;
+    }
+    for (String callee : n.anomalousCallees) {
+      CandidateAnalysis.Node before = older.nodes.get(callee);
+      if (before != null && before.onsetMs < changeMs) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean failsOnItsOwn(CandidateAnalysis a, @Nullable String entity) {
+    CandidateAnalysis.Node n = a.node(entity, false);
+    return n != null && n.role != CandidateAnalysis.INHERITOR;
+  }
+}
