@@ -7,6 +7,7 @@ import io.signalfold.correlation.CorrelationStage;
 import io.signalfold.ingest.IngestOutputs;
 import io.signalfold.ingest.IngestStage;
 import io.signalfold.schema.Anomaly;
+import io.signalfold.schema.AvroCoders;
 import io.signalfold.schema.DeadLetter;
 import io.signalfold.schema.IncidentCandidate;
 import io.signalfold.sinks.KafkaOutputs;
@@ -47,6 +48,8 @@ public final class SignalfoldPipeline {
    */
   public static PipelineOutputs build(
       StreamExecutionEnvironment env, PipelineInputs inputs, PipelineConfig cfg) {
+    // A local (MiniCluster) job shares this JVM; on a cluster the stages' open() does it per task.
+    AvroCoders.enable();
     IngestOutputs signals = IngestStage.build(inputs.telemetry(), cfg.ingestConfig());
 
     DataStream<Anomaly> detected =

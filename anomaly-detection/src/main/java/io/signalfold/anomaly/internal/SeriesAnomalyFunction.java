@@ -35,10 +35,11 @@ import org.apache.flink.util.Collector;
  * <p>State per key: the detectors as one versioned {@code byte[]} ({@link SeriesStateCodec}), the
  * series identity (an Avro {@link Anomaly} template, so its schema evolves with Avro rules), the
  * pending timer and, when pattern records are on, the {@link PointScore} of the first signal (its
- * own versioned {@code byte[]}, so turning them on or off never touches the detectors' state). One
- * event-time timer per key drives both missing-data detection (it fires when a series that normally
- * has traffic has been silent past its threshold) and cleanup (it clears everything once the series
- * has been silent for {@code stateTtlMs}).
+ * own state through {@link PointScoreSerializer}, so turning them on or off never touches the
+ * detectors' state, and the heap backend keeps it as a live object). One event-time timer per key
+ * drives both missing-data detection (it fires when a series that normally has traffic has been
+ * silent past its threshold) and cleanup (it clears everything once the series has been silent for
+ * {@code stateTtlMs}).
  *
  * <p>Pattern records: the first signal of each series is also scored by {@link PointScore} (the
  * code the NAB harness scores with, in its pipeline configuration). When its sequence novelty or
@@ -60,8 +61,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
   private transient ValueState<byte[]> models;
   private transient ValueState<Anomaly> identity;
   private transient ValueState<Long> timer;
-  private transient ValueState<byte[]> patterns;
-  private transient PointScore pattern;
+  private transient ValueState<PointScore> patterns;
   private transient Counter published;
   private transient Counter late;
   private transient SeriesDetector[] detectors;
@@ -76,10 +76,13 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
 
   @Override
   public void open(OpenContext ctx) {
+    io.signalfold.schema.AvroCoders.enable();
     models = getRuntimeContext().getState(new ValueStateDescriptor<>("models", byte[].class));
     identity = getRuntimeContext().getState(new ValueStateDescriptor<>("identity", Anomaly.class));
     timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Long.class));
-    patterns = getRuntimeContext().getState(new ValueStateDescriptor<>("patterns", byte[].class));
+    patterns =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("patterns", new PointScoreSerializer()));
     published = getRuntimeContext().getMetricGroup().counter("anomaliesPublished");
     late = getRuntimeContext().getMetricGroup().counter("lateOrOutOfOrderPoints");
     detectors = new SeriesDetector[slots];
@@ -264,19 +267,16 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
 
   /** Scores the pattern slot's point and publishes a pattern record when its evidence says so. */
   private void scorePattern(long t, double v) throws Exception {
-    byte[] bytes = patterns.value();
-    if (bytes == null || pattern == null) {
+    PointScore pattern = patterns.value();
+    if (pattern == null) {
       pattern = PointScore.forPipeline(); // a new series starts from nothing
-    }
-    if (bytes != null) {
-      pattern.restore(bytes);
     }
     double score = pattern.score(t, v, emitter.pointScore);
     PointScore.Evidence e = pattern.lastEvidence();
     if (e == PointScore.Evidence.SEQUENCE || e == PointScore.Evidence.CYCLE) {
       emitter.pattern(t, v, score, e);
     }
-    patterns.update(pattern.toBytes());
+    patterns.update(pattern); // the same object on the heap backend: no copy
   }
 
   private void load() throws Exception {

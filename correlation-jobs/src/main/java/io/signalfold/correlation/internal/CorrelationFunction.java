@@ -42,6 +42,7 @@ public final class CorrelationFunction
 
   @Override
   public void open(OpenContext openContext) {
+    io.signalfold.schema.AvroCoders.enable();
     engine = new CorrelationEngine(config, new FlinkCorrelationState(getRuntimeContext()));
     bridge = new Bridge();
     CorrelationEngine.Stats stats = engine.stats();

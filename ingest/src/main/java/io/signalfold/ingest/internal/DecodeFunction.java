@@ -53,6 +53,7 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
 
   @Override
   public void open(org.apache.flink.api.common.functions.OpenContext ctx) throws Exception {
+    io.signalfold.schema.AvroCoders.enable(); // records leave this task Avro-encoded
     group = getRuntimeContext().getMetricGroup().addGroup("ingest");
     rejected = new EnumMap<>(DeadLetterReason.class);
     for (DeadLetterReason r : DeadLetterReason.values()) {

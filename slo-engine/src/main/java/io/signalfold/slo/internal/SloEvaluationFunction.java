@@ -65,6 +65,7 @@ public final class SloEvaluationFunction
 
   @Override
   public void open(OpenContext context) {
+    io.signalfold.schema.AvroCoders.enable();
     evaluators = new HashMap<>();
     compiled = new HashMap<>();
     for (SloDefinition d : slos) {
