@@ -10,6 +10,7 @@ import io.signalfold.schema.IncidentCandidate;
 import io.signalfold.schema.RootCauseKind;
 import io.signalfold.schema.RuledOut;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,21 @@ final class CandidateAssert extends AbstractAssert<CandidateAssert, IncidentCand
       byId.put(c.getId(), c);
     }
     return new ArrayList<>(byId.values());
+  }
+
+  /**
+   * The latest version of each candidate id, by open time; fails (listing them) unless there are
+   * {@code expected}.
+   */
+  static List<IncidentCandidate> latestByOpening(List<IncidentCandidate> emitted, int expected) {
+    List<IncidentCandidate> all =
+        latest(emitted).stream()
+            .sorted(Comparator.comparingLong(IncidentCandidate::getOpenedAtMs))
+            .toList();
+    assertThat(all)
+        .as("candidates: %s", all.stream().map(CandidateAssert::describe).toList())
+        .hasSize(expected);
+    return all;
   }
 
   static String describe(IncidentCandidate c) {

@@ -1,7 +1,7 @@
 package io.signalfold.correlation;
 
 import static io.signalfold.correlation.CandidateAssert.assertThatCandidate;
-import static io.signalfold.correlation.CandidateAssert.latest;
+import static io.signalfold.correlation.CandidateAssert.latestByOpening;
 import static io.signalfold.correlation.Telemetry.min;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,6 @@ import io.signalfold.schema.AnomalyKind;
 import io.signalfold.schema.ChangeKind;
 import io.signalfold.schema.IncidentCandidate;
 import io.signalfold.schema.RootCauseKind;
-import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -87,14 +86,7 @@ class ConcurrentIncidentsTest {
   /** Plays the telemetry through the engine; the last version of each candidate, by open time. */
   private static List<IncidentCandidate> play(Telemetry t, int expected) {
     EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
-    List<IncidentCandidate> all =
-        latest(d.candidates).stream()
-            .sorted(Comparator.comparingLong(IncidentCandidate::getOpenedAtMs))
-            .toList();
-    assertThat(all)
-        .as("candidates: %s", all.stream().map(CandidateAssert::describe).toList())
-        .hasSize(expected);
-    return all;
+    return latestByOpening(d.candidates, expected);
   }
 
   @Test

@@ -2,13 +2,13 @@ package io.signalfold.correlation;
 
 import static io.signalfold.correlation.CandidateAssert.assertThatCandidate;
 import static io.signalfold.correlation.CandidateAssert.latest;
+import static io.signalfold.correlation.CandidateAssert.latestByOpening;
 import static io.signalfold.correlation.Telemetry.min;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signalfold.schema.ChangeKind;
 import io.signalfold.schema.IncidentCandidate;
 import io.signalfold.schema.RootCauseKind;
-import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,13 +53,7 @@ class DeployWavesTest {
     wave(t, "bot-service", "3.2.0", "3.2.1", 55);
     wave(t, "schedule-service", "1.1.4", "1.1.5", 90);
     EngineDriver d = new EngineDriver(SyntheticIncidents.config()).feed(t.sorted()).finish();
-    List<IncidentCandidate> all =
-        latest(d.candidates).stream()
-            .sorted(Comparator.comparingLong(IncidentCandidate::getOpenedAtMs))
-            .toList();
-    assertThat(all)
-        .as("candidates: %s", all.stream().map(CandidateAssert::describe).toList())
-        .hasSize(3);
+    List<IncidentCandidate> all = latestByOpening(d.candidates, 3);
     assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "botforge");
     assertThatCandidate(all.get(1)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "bot-service");
     assertThatCandidate(all.get(2)).hasTopHypothesis(RootCauseKind.DEPLOYMENT, "schedule-service");

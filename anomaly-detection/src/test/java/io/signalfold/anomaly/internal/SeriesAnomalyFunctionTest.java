@@ -33,9 +33,21 @@ class SeriesAnomalyFunctionTest {
   private static KeyedOneInputStreamOperatorTestHarness<String, RedPoint, Anomaly> redHarness(
       RedAnomalyFunction fn) throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, RedPoint, Anomaly> h =
+        unopenedRedHarness(fn, false);
+    h.open();
+    return h;
+  }
+
+  /** The harness before open(), so a test can pick the state backend or restore a snapshot. */
+  private static KeyedOneInputStreamOperatorTestHarness<String, RedPoint, Anomaly>
+      unopenedRedHarness(RedAnomalyFunction fn, boolean rocksDb) throws Exception {
+    var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(fn), RedPoint::getSeriesId, Types.STRING);
-    h.open();
+    if (rocksDb) {
+      // every state access goes through the serializers (the heap backend keeps the objects)
+      h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+    }
     return h;
   }
 
@@ -97,26 +109,12 @@ class SeriesAnomalyFunctionTest {
     return patternRecordsOfAMissedWorkingDay(config, restoreMidway, false);
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, RedPoint, Anomaly> redHarness(
-      AnomalyConfig config, boolean rocksDb) throws Exception {
-    var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new RedAnomalyFunction(config)),
-            RedPoint::getSeriesId,
-            Types.STRING);
-    if (rocksDb) {
-      // every state access goes through the serializers (the heap backend keeps the objects)
-      h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
-    }
-    return h;
-  }
-
   private static List<Anomaly> patternRecordsOfAMissedWorkingDay(
       AnomalyConfig config, boolean restoreMidway, boolean rocksDb) throws Exception {
     long step = 300_000L;
     java.util.Random rnd = new java.util.Random(23);
     List<Anomaly> patterns = new ArrayList<>();
-    var h = redHarness(config, rocksDb);
+    var h = unopenedRedHarness(new RedAnomalyFunction(config), rocksDb);
     h.open();
     try {
       for (long t = START; t < START + 9 * DAY; t += step) {
@@ -124,7 +122,7 @@ class SeriesAnomalyFunctionTest {
           // a restart from a checkpoint: the week of cycle memory must come back with it
           OperatorSubtaskState snapshot = h.snapshot(1L, t);
           h.close();
-          h = redHarness(config, rocksDb);
+          h = unopenedRedHarness(new RedAnomalyFunction(config), rocksDb);
           h.initializeState(snapshot);
           h.open();
         }
@@ -233,12 +231,7 @@ class SeriesAnomalyFunctionTest {
       t = history(h, START, START + 2 * DAY);
       snapshot = h.snapshot(1L, t);
     }
-    KeyedOneInputStreamOperatorTestHarness<String, RedPoint, Anomaly> restored =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new RedAnomalyFunction(CONFIG)),
-            RedPoint::getSeriesId,
-            Types.STRING);
-    try (restored) {
+    try (var restored = unopenedRedHarness(new RedAnomalyFunction(CONFIG), false)) {
       restored.initializeState(snapshot);
       restored.open();
       double n = Fixtures.requests(t);

@@ -200,7 +200,7 @@ final class FactorHypotheses implements HypothesisGenerator {
     Set<String> services = new TreeSet<>();
     for (List<SignalState> family : pointing) {
       for (SignalState s : family) {
-        if (top.equals(MetricFamilies.facetValue(s, facet))) {
+        if (top.equals(s.facetValue(facet))) {
           on.add(s);
           if (s.service != null) {
             services.add(s.service);

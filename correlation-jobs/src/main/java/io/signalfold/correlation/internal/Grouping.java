@@ -104,7 +104,7 @@ public final class Grouping {
   public static Set<String> factorServices(List<SignalState> group, String facet) {
     Set<String> out = new TreeSet<>();
     for (SignalState s : group) {
-      if (value(s, facet) != null && s.service != null) {
+      if (s.facetValue(facet) != null && s.service != null) {
         out.add(s.service);
       }
     }
@@ -126,7 +126,7 @@ public final class Grouping {
   public static String common(List<SignalState> group, String facet) {
     String v = null;
     for (SignalState s : group) {
-      String x = value(s, facet);
+      String x = s.facetValue(facet);
       if (x == null) {
         continue;
       }
@@ -137,15 +137,5 @@ public final class Grouping {
       }
     }
     return v;
-  }
-
-  @Nullable
-  static String value(SignalState s, String facet) {
-    return switch (facet) {
-      case InventoryIndex.ZONE -> s.zone;
-      case InventoryIndex.CELL -> s.cell;
-      case InventoryIndex.CONTAINER -> s.container;
-      default -> null;
-    };
   }
 }

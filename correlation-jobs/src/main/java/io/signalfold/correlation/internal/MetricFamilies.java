@@ -85,7 +85,7 @@ final class MetricFamilies {
 
   static boolean hasFacet(List<SignalState> family, String facet) {
     for (SignalState s : family) {
-      if (facetValue(s, facet) != null) {
+      if (s.facetValue(facet) != null) {
         return true;
       }
     }
@@ -100,7 +100,7 @@ final class MetricFamilies {
   static String worstOff(List<SignalState> family, String facet) {
     Set<String> values = new TreeSet<>();
     for (SignalState s : family) {
-      String v = facetValue(s, facet);
+      String v = s.facetValue(facet);
       if (v != null) {
         values.add(v);
       }
@@ -110,7 +110,7 @@ final class MetricFamilies {
       double maxOff = 0;
       for (SignalState s : family) {
         double dev = Math.abs(s.value - s.expected);
-        if (v.equals(facetValue(s, facet))) {
+        if (v.equals(s.facetValue(facet))) {
           minOn = Math.min(minOn, dev);
         } else {
           maxOff = Math.max(maxOff, dev);
@@ -121,16 +121,5 @@ final class MetricFamilies {
       }
     }
     return null;
-  }
-
-  @Nullable
-  static String facetValue(SignalState s, String facet) {
-    return switch (facet) {
-      case InventoryIndex.INSTANCE -> s.instance;
-      case InventoryIndex.CONTAINER -> s.container;
-      case InventoryIndex.ZONE -> s.zone;
-      case InventoryIndex.CELL -> s.cell;
-      default -> null;
-    };
   }
 }

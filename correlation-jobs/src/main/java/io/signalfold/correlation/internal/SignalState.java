@@ -101,4 +101,16 @@ public final class SignalState {
   public long inactiveSinceMs(long staleAfterMs) {
     return active ? lastSeenMs + staleAfterMs : recoveredMs;
   }
+
+  /** This signal's value of an inventory facet (instance, container, zone, cell), or null. */
+  @Nullable
+  public String facetValue(String facet) {
+    return switch (facet) {
+      case InventoryIndex.INSTANCE -> instance;
+      case InventoryIndex.CONTAINER -> container;
+      case InventoryIndex.ZONE -> zone;
+      case InventoryIndex.CELL -> cell;
+      default -> null;
+    };
+  }
 }
