@@ -845,7 +845,18 @@ public final class CorrelationEngine {
   /** See {@link ChangeSeparation}; the older candidate's members are read only when needed. */
   private boolean separatedByChange(CandidateState older, List<SignalState> signals, long onset) {
     return ChangeSeparation.separates(
-        config, topology, changes(), older, () -> members(older), signals, onset);
+        config, topology, changes(), older, () -> members(older), this::allSignals, signals, onset);
+  }
+
+  private List<SignalState> allSignals() {
+    List<SignalState> out = new ArrayList<>();
+    for (String k : state.signals().sortedKeys()) {
+      SignalState s = state.signals().get(k);
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   private static boolean hasLaggingOpener(List<SignalState> mem) {

@@ -145,4 +145,66 @@ class ConcurrentIncidentsTest {
         .add();
     assertThatCandidate(play(t, 1).get(0)).hasTopHypothesis(RootCauseKind.SCALE, "billing");
   }
+
+  /**
+   * The same caller, changed by its own config while its callee is still down, slows down and logs
+   * a message never seen before within a minute of the change: that is the change's signature, not
+   * something inherited from the callee, so it is its own candidate blaming the config change.
+   */
+  @Test
+  void aCallersOwnChangeWithANewLogTemplateDuringItsCalleesIncidentIsItsOwnCandidate() {
+    Telemetry t = gatewayWithTwoBackends(19);
+    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
+    scaleBillingToZero(t);
+    t.change(
+        Telemetry.changeOf("chg-gateway-pool", ChangeKind.CONFIG, min(44), "gateway")
+            .setKey("db.pool.max_size")
+            .setOldValue("50")
+            .setNewValue("4")
+            .build());
+    t.anomaly("gateway", "log.template.count")
+        .onset(min(44.5))
+        .value(30, 0)
+        .log(
+            "timeout acquiring connection from pool after <*> ms",
+            "timeout acquiring connection" + " from pool after 5000 ms")
+        .recovers(min(70))
+        .add();
+    t.anomaly("gateway", "http.server.duration.p95")
+        .operation("GET /tax")
+        .onset(min(45))
+        .value(900, 120)
+        .recovers(min(70))
+        .add();
+    List<IncidentCandidate> all = play(t, 2);
+    assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.SCALE, "billing");
+    assertThatCandidate(all.get(1)).hasTopHypothesis(RootCauseKind.CONFIG, "gateway");
+  }
+
+  /**
+   * A debug session on one gateway host while billing is down, after which only that host's
+   * requests fail: the other hosts call the same billing, so the failure is the session's own.
+   */
+  @Test
+  void aSessionOnOneCallerHostDuringItsCalleesIncidentIsItsOwnCandidate() {
+    Telemetry t = gatewayWithTwoBackends(20);
+    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
+    scaleBillingToZero(t);
+    t.change(
+        Telemetry.changeOf("chg-session", ChangeKind.MANUAL_SESSION, min(44), "gateway")
+            .setInstance("gateway-1")
+            .setActor("alice")
+            .build());
+    t.anomaly("gateway", "http.server.error_rate")
+        .instance("gateway-1")
+        .operation("GET /tax")
+        .onset(min(46))
+        .value(1.0, 0.004)
+        .message("SQLITE_ERROR: no such table: local_cache")
+        .recovers(min(70))
+        .add();
+    List<IncidentCandidate> all = play(t, 2);
+    assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.SCALE, "billing");
+    assertThatCandidate(all.get(1)).hasTopHypothesis(RootCauseKind.MANUAL_SESSION, "gateway-1");
+  }
 }

@@ -19,8 +19,10 @@ import javax.annotation.Nullable;
  * incident's mitigation, not a new one). While the older one is still active, its signals from
  * before the change count: the change's service must appear in the new group, must not have failed
  * in the older one, and must not call anything the older one had made anomalous, so a caller
- * inheriting the older incident's errors never splits it. Merges (not rollouts), rollbacks and
- * planned activity never separate.
+ * inheriting the older incident's errors never splits it, unless the change's service shows the
+ * change's own signature within the join window after it ({@link #showsOwnSignature}): what a
+ * caller inherits from its callees does not start with its own change and does not pick the host
+ * the change touched. Merges (not rollouts), rollbacks and planned activity never separate.
  */
 public final class ChangeSeparation {
 
@@ -29,6 +31,8 @@ public final class ChangeSeparation {
   /**
    * @param olderMembers the older candidate's signals, asked for at most once and only when a
    *     change falls in the window (they come from keyed state)
+   * @param known every signal the engine holds, asked for at most once and only when a change's
+   *     service calls what already failed (a signature may have joined another group already)
    */
   public static boolean separates(
       CorrelationConfig config,
@@ -36,8 +40,10 @@ public final class ChangeSeparation {
       List<ChangeEvent> changes,
       CandidateState older,
       Supplier<List<SignalState>> olderMembers,
+      Supplier<List<SignalState>> known,
       List<SignalState> signals,
       long onset) {
+    List<SignalState> all = null;
     CandidateAnalysis fresh = null;
     CandidateAnalysis before = null;
     CandidateAnalysis together = null;
@@ -91,8 +97,57 @@ public final class ChangeSeparation {
       if (!callsWhatFailedBefore(together, target, until, t)) {
         return true;
       }
+      if (all == null) {
+        all = new ArrayList<>(signals);
+        all.addAll(known.get());
+      }
+      if (showsOwnSignature(ch, target, all, older.id, config.joinWindowMs())) {
+        return true;
+      }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code target} shows, within {@code windowMs} after change {@code ch} was rolled out,
+   * what the change itself would show and an inherited failure would not: a log template never seen
+   * before on the service itself (the ranker counts the same as direct evidence for the change),
+   * or, for a session on one host, failures of that host's own requests while no other instance of
+   * the service fails in that window (a callee's failure reaches every caller instance alike).
+   * Signals already in the older candidate {@code olderId} do not count: then it is that change's
+   * incident itself, such as a deploy's failures joined to a blip just before it.
+   */
+  static boolean showsOwnSignature(
+      ChangeEvent ch, String target, List<SignalState> signals, String olderId, long windowMs) {
+    long from = ch.getTimestampMs();
+    long until =
+        (ch.getRolloutEndMs() == null ? from : Math.max(from, ch.getRolloutEndMs())) + windowMs;
+    String host = ch.getKind() == ChangeKind.MANUAL_SESSION ? ch.getInstance() : null;
+    int hostFails = 0; // SignalCategory bits
+    int othersFail = 0;
+    for (SignalState s : signals) {
+      if (!target.equals(s.service)
+          || s.peer != null
+          || s.onsetMs < from
+          || s.onsetMs > until
+          || olderId.equals(s.candidateId)) {
+        continue;
+      }
+      SignalCategory cat = SignalCategory.of(s.category);
+      if (cat == SignalCategory.LOG && "NEW_LOG_TEMPLATE".equals(s.anomalyKind)) {
+        return true;
+      }
+      if (host != null
+          && s.instance != null
+          && (cat == SignalCategory.ERRORS || cat == SignalCategory.LATENCY)) {
+        if (host.equals(s.instance)) {
+          hostFails |= 1 << cat.ordinal();
+        } else {
+          othersFail |= 1 << cat.ordinal();
+        }
+      }
+    }
+    return (hostFails & ~othersFail) != 0;
   }
 
   private static List<SignalState> startedBefore(List<SignalState> members, long t) {
