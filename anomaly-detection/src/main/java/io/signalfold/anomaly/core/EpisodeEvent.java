@@ -32,6 +32,7 @@ public final class EpisodeEvent {
   long timeToLimitMs = -1;
   long historyPoints;
   long historyMs;
+  boolean onsetCensored;
 
   public AnomalyPhase phase() {
     return phase;
@@ -119,5 +120,13 @@ public final class EpisodeEvent {
 
   public long historyMs() {
     return historyMs;
+  }
+
+  /**
+   * The series was already off its baseline when it first had enough history to alert: the
+   * deviation began at an unknown time before {@link #onsetMs()}.
+   */
+  public boolean onsetCensored() {
+    return onsetCensored;
   }
 }

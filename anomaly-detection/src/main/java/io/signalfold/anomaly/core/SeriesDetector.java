@@ -58,6 +58,13 @@ public final class SeriesDetector {
   static final int Z_BINS = 64;
 
   static final int DRIFT_DAYS = 35;
+
+  /**
+   * An episode opening within this many typical intervals of the moment the series first had enough
+   * history to alert was (very likely) already under way before: its onset is censored.
+   */
+  static final int CENSORED_ONSET_INTERVALS = 5;
+
   static final int RECENT = 12;
 
   static final int DEVIATION = 0;
@@ -1044,6 +1051,8 @@ public final class SeriesDetector {
     e.timeToLimitMs = -1;
     e.historyPoints = points;
     e.historyMs = historyMs();
+    e.onsetCensored =
+        onset[f] - (firstMs + cfg.minHistoryMs()) <= CENSORED_ONSET_INTERVALS * typicalDtMs;
   }
 
   private static int dayBin(long t) {

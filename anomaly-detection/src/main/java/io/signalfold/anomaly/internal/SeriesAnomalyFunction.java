@@ -397,6 +397,7 @@ public abstract class SeriesAnomalyFunction<T> extends KeyedProcessFunction<Stri
                   Double.isNaN(e.recurringMagnitude()) ? null : e.recurringMagnitude())
               .setHistoryPoints(e.historyPoints())
               .setHistoryMs(e.historyMs())
+              .setOnsetCensored(e.onsetCensored())
               .setForecast(forecast)
               .setEvidence(evidence())
               .setDetector("signalfold.series/" + kind.name().toLowerCase(java.util.Locale.ROOT))

@@ -22,7 +22,8 @@ final class RecordingListener implements EpisodeListener {
       double recurringMagnitude,
       double slopePerHour,
       long timeToLimitMs,
-      long historyPoints) {}
+      long historyPoints,
+      boolean onsetCensored) {}
 
   final List<Published> events = new ArrayList<>();
 
@@ -41,7 +42,8 @@ final class RecordingListener implements EpisodeListener {
             e.recurringMagnitude(),
             e.slopePerHour(),
             e.timeToLimitMs(),
-            e.historyPoints()));
+            e.historyPoints(),
+            e.onsetCensored()));
   }
 
   List<Published> opened() {

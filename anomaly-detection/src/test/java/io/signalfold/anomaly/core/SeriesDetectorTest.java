@@ -465,4 +465,33 @@ class SeriesDetectorTest {
     }
     return k;
   }
+
+  /**
+   * A series already ramping up when it first has a day of history cannot say when the ramp began:
+   * its first episode says the onset is censored. The same ramp starting hours after the warm-up is
+   * seen as it happens.
+   */
+  @Test
+  void aDeviationUnderWayWhenTheSeriesWarmsUpHasACensoredOnset() {
+    for (long stepAt : new long[] {18 * HOUR, 30 * HOUR}) {
+      SyntheticSeries s = new SyntheticSeries(300, 0.2, 1.0, 0.05, 7);
+      SeriesDetector d = new SeriesDetector(CONFIG, TRAFFIC);
+      RecordingListener out = new RecordingListener();
+      for (long t = START; t < START + 40 * HOUR; t += MINUTE) {
+        double ramp = Math.max(0, t - START - stepAt) / (double) (12 * HOUR);
+        d.observe(t, s.at(t) * (1 + 3 * Math.min(1, ramp)), out);
+      }
+      List<RecordingListener.Published> opened =
+          out.events.stream().filter(e -> e.phase() == AnomalyPhase.OPEN).toList();
+      assertThat(opened).as("step at %d h", stepAt / HOUR).isNotEmpty();
+      RecordingListener.Published first = opened.get(0);
+      if (stepAt < CONFIG.minHistoryMs()) {
+        assertThat(first.onsetMs()).isLessThan(START + CONFIG.minHistoryMs() + 5 * MINUTE);
+        assertThat(first.onsetCensored()).isTrue();
+      } else {
+        assertThat(first.onsetMs()).isGreaterThanOrEqualTo(START + stepAt);
+        assertThat(first.onsetCensored()).isFalse();
+      }
+    }
+  }
 }

@@ -73,6 +73,25 @@ final class ChangeHypotheses implements HypothesisGenerator {
   }
 
   /**
+   * When the node's first own failure was already under way as its series became able to alert (a
+   * censored onset, as the detector reports it), the earliest time it may have begun: the start of
+   * that series' history. Otherwise {@code Long.MAX_VALUE}: the onset was seen.
+   */
+  static long censoredFrom(CandidateAnalysis.Node n) {
+    long first = Long.MAX_VALUE;
+    for (SignalState s : n.own) {
+      first = Math.min(first, s.onsetMs);
+    }
+    long from = Long.MAX_VALUE;
+    for (SignalState s : n.own) {
+      if (s.onsetMs == first && s.anomaly != null && s.anomaly.getOnsetCensored()) {
+        from = Math.min(from, s.onsetMs - s.anomaly.getHistoryMs());
+      }
+    }
+    return from;
+  }
+
+  /**
    * Deployed or rolled-back commits, to tell a merge that reached production from one that did not.
    */
   private static Map<String, ChangeEvent> deployedCommits(List<ChangeEvent> changes) {
@@ -125,17 +144,25 @@ final class ChangeHypotheses implements HypothesisGenerator {
     long t = c.getTimestampMs();
     HypothesisDraft d = draft(in, c);
     long end = c.getRolloutEndMs() == null ? t : c.getRolloutEndMs();
-    long delta = onset <= end ? 0 : onset - t;
+    long unseenFrom = loc.node == null ? Long.MAX_VALUE : censoredFrom(loc.node);
+    long delta = onset <= end || t >= unseenFrom ? 0 : onset - t;
     double p = Math.exp(-delta / Math.max(1.0, tau));
     d.term(
         "proximity",
         p,
-        delta == 0
+        onset <= end
             ? "onset during the rollout"
-            : "rolled out "
-                + HypothesisRanker.duration(delta)
-                + " before onset, decay "
-                + HypothesisRanker.duration((long) tau));
+            : delta == 0
+                ? "onset unknown: "
+                    + loc.node.name
+                    + " was already off its baseline when its series first had enough history"
+                    + " to alert, so it may have begun any time after "
+                    + EvidenceFactory.time(unseenFrom)
+                    + ", which this change follows"
+                : "rolled out "
+                    + HypothesisRanker.duration(delta)
+                    + " before onset, decay "
+                    + HypothesisRanker.duration((long) tau));
     d.term("location", loc.weight, loc.reason);
     if (loc.node != null) {
       d.term(

@@ -8,6 +8,7 @@ import static io.signalfold.correlation.internal.RankingFixture.reasons;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.signalfold.schema.Anomaly;
 import io.signalfold.schema.ChangeKind;
 import io.signalfold.schema.EntityKind;
 import io.signalfold.schema.MitigationClass;
@@ -210,5 +211,35 @@ class ChangeHypothesesTest {
     assertThat(other.direct).isFalse();
     assertThat(other.terms).anyMatch(t -> t.contains("not on one of its anomalous hosts"));
     assertThat(worst.score).isGreaterThan(other.score);
+  }
+
+  /**
+   * A deploy 90 minutes before a failure decays to almost nothing, unless the failing node's series
+   * were already off their baseline the first time they could alert: then the failure may have
+   * begun any time in the history they had, and the deploy's timing no longer counts against it.
+   */
+  @Test
+  void aCensoredOnsetDoesNotDecayAChangeInsideTheUnseenHistory() {
+    double[] scores = new double[2];
+    for (boolean censored : new boolean[] {false, true}) {
+      RankingFixture f = new RankingFixture().calls("web", "ledger");
+      SignalState slow = f.signal("ledger", SignalCategory.LATENCY, ONSET);
+      RankingFixture.withMessage(slow, null, null);
+      slow.anomaly = Anomaly.newBuilder(slow.anomaly).setOnsetCensored(censored).build();
+      f.signal("web", SignalCategory.LATENCY, ONSET + MIN);
+      f.add(
+          change("chg-ledger", ChangeKind.DEPLOY, "ledger", ONSET - 90 * MIN).setVersion("4.2.0"));
+      HypothesisDraft d = byChange(f.run(new ChangeHypotheses()), "chg-ledger");
+      scores[censored ? 1 : 0] = d.score;
+      if (censored) {
+        assertThat(String.join("; ", d.terms))
+            .contains("proximity 1.00")
+            .contains("onset unknown: ledger was already off its baseline");
+      } else {
+        assertThat(String.join("; ", d.terms))
+            .contains("proximity 0.05 (rolled out 90m before onset");
+      }
+    }
+    assertThat(scores[1]).isGreaterThan(10 * scores[0]);
   }
 }
