@@ -34,6 +34,15 @@ final class FactorHypotheses implements HypothesisGenerator {
 
   private static final long FACTOR_PHASE_LEADING_MS = 60 * 60_000L;
 
+  /** Factor on a hypothesis that another one explains (an instance inside a failing zone). */
+  private static final double EXPLAINED = 0.5;
+
+  /**
+   * A place (zone, cell, container) whose metrics mostly sit on one instance needs at least this
+   * many on other instances; with fewer, the place is that one host.
+   */
+  private static final int MIN_METRICS_BEYOND_ONE_HOST = 2;
+
   /** The families pointing at one value that went anomalous together, and when the first did. */
   private record Phase(long start, List<List<SignalState>> pointing) {}
 
@@ -244,6 +253,9 @@ final class FactorHypotheses implements HypothesisGenerator {
         pointing.size() + " of " + total + " metrics are worst there");
     d.term("exclusivity", exclusivity.factor(), exclusivity.reason());
     placeFactor(in, d, perService, service, services);
+    if (!perService) {
+      oneHost(d, top, pointing, facet);
+    }
     for (SignalState s : on) {
       d.addEvidence(in.evidence.signal(s));
     }
@@ -252,6 +264,62 @@ final class FactorHypotheses implements HypothesisGenerator {
       instanceDrafts.put(top, d);
     }
     return d;
+  }
+
+  /**
+   * Whether the place's pattern is one host's: when one instance carries more of the metrics
+   * pointing at it than all others together, and fewer than {@link #MIN_METRICS_BEYOND_ONE_HOST}
+   * come from other instances, the place adds nothing to that host (a bad host in az-2 makes az-2
+   * look worst), and the host's own hypothesis is not discounted as part of it.
+   */
+  private static void oneHost(
+      HypothesisDraft d, String place, List<List<SignalState>> pointing, String facet) {
+    Map<String, Integer> byHost = new TreeMap<>();
+    for (List<SignalState> family : pointing) {
+      for (String host : hostsOn(family, place, facet)) {
+        byHost.merge(host, 1, Integer::sum);
+      }
+    }
+    String worst = null;
+    for (Map.Entry<String, Integer> e : byHost.entrySet()) {
+      if (worst == null || e.getValue() > byHost.get(worst)) {
+        worst = e.getKey();
+      }
+    }
+    if (worst == null) {
+      return;
+    }
+    int beyond = 0;
+    for (List<SignalState> family : pointing) {
+      Set<String> hosts = hostsOn(family, place, facet);
+      hosts.remove(worst);
+      beyond += hosts.isEmpty() ? 0 : 1;
+    }
+    if (beyond < MIN_METRICS_BEYOND_ONE_HOST && byHost.get(worst) > beyond) {
+      d.term(
+          "explained",
+          EXPLAINED,
+          "one host carries it: "
+              + byHost.get(worst)
+              + " of "
+              + pointing.size()
+              + " metrics are on "
+              + worst
+              + ", "
+              + beyond
+              + " on any other instance there");
+    }
+  }
+
+  /** The instances of a family's signals on this place. */
+  private static Set<String> hostsOn(List<SignalState> family, String place, String facet) {
+    Set<String> hosts = new TreeSet<>();
+    for (SignalState s : family) {
+      if (s.instance != null && place.equals(s.facetValue(facet))) {
+        hosts.add(s.instance);
+      }
+    }
+    return hosts;
   }
 
   /** Where an instance sits in the call graph, or how many services a wider place spans. */
@@ -327,7 +395,8 @@ final class FactorHypotheses implements HypothesisGenerator {
         }
       }
       if (change != null) {
-        inst.term("explained", 0.5, "the " + change.changeId + " change acted on this instance");
+        inst.term(
+            "explained", EXPLAINED, "the " + change.changeId + " change acted on this instance");
         continue;
       }
       for (String place : placesOf(a, inst.entityName)) {
@@ -335,7 +404,7 @@ final class FactorHypotheses implements HypothesisGenerator {
         if (wider != null && wider.score > inst.score) {
           inst.term(
               "explained",
-              0.5,
+              EXPLAINED,
               "part of the wider pattern on "
                   + wider.entityKind.name().toLowerCase(Locale.ROOT)
                   + " "

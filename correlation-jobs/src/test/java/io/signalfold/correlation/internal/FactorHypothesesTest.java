@@ -123,4 +123,36 @@ class FactorHypothesesTest {
                 assertThat(d.terms)
                     .contains("explained 0.50 (part of the wider pattern on zone zone-a)"));
   }
+
+  /**
+   * One api host fails in every way (errors, latency, CPU, restarts) and one cart host in zone-a
+   * shows one slow blip: zone-a looks worst, but its pattern is that one host. The zone is
+   * discounted as explained by it, and the host outranks it.
+   */
+  @Test
+  void aZoneWhosePatternIsOneHostIsThatHost() {
+    RankingFixture f = new RankingFixture().calls("web", "api").calls("web", "cart");
+    SignalCategory[] all = {
+      SignalCategory.ERRORS, SignalCategory.LATENCY, SignalCategory.CPU, SignalCategory.RESTARTS
+    };
+    for (SignalCategory cat : all) {
+      f.instanceSignal("api", "api-0", "zone-a", cat, ONSET, 41);
+      f.instanceSignal("api", "api-1", "zone-b", cat, ONSET, 1.5);
+    }
+    f.instanceSignal("cart", "cart-0", "zone-a", SignalCategory.LATENCY, ONSET, 41);
+    f.instanceSignal("cart", "cart-1", "zone-b", SignalCategory.LATENCY, ONSET, 5);
+    runsInBothZones(f, "api");
+    runsInBothZones(f, "cart");
+
+    RankingBoard board = f.run(new FactorHypotheses());
+
+    HypothesisDraft zone = only(board, RootCauseKind.ZONE);
+    HypothesisDraft host = only(board, RootCauseKind.INSTANCE);
+    assertThat(host.entityName).isEqualTo("api-0");
+    assertThat(zone.terms)
+        .anyMatch(
+            t -> t.startsWith("explained 0.50 (one host carries it: 4 of 5 metrics are on api-0"));
+    assertThat(host.terms).noneMatch(t -> t.contains("part of the wider pattern"));
+    assertThat(host.score).isGreaterThan(zone.score);
+  }
 }
