@@ -101,7 +101,7 @@ public final class ChangeSeparation {
         all = new ArrayList<>(signals);
         all.addAll(known.get());
       }
-      if (showsOwnSignature(ch, target, all, older.id, config.joinWindowMs())) {
+      if (target != null && showsOwnSignature(ch, target, all, older.id, config.joinWindowMs())) {
         return true;
       }
     }
