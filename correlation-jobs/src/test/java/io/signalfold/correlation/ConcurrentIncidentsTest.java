@@ -30,6 +30,14 @@ class ConcurrentIncidentsTest {
     return t;
   }
 
+  /** The gateway world with background traffic, billing scaled to zero from minute 20 to 90. */
+  private static Telemetry billingAtZero(long seed) {
+    Telemetry t = gatewayWithTwoBackends(seed);
+    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
+    scaleBillingToZero(t);
+    return t;
+  }
+
   private static void scaleBillingToZero(Telemetry t) {
     t.change(
         Telemetry.changeOf("chg-scale-billing", ChangeKind.SCALE, min(20), "billing")
@@ -91,9 +99,7 @@ class ConcurrentIncidentsTest {
 
   @Test
   void aDeployWhileAnotherIncidentIsActiveIsItsOwnCandidate() {
-    Telemetry t = gatewayWithTwoBackends(16);
-    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
-    scaleBillingToZero(t);
+    Telemetry t = billingAtZero(16);
     badTaxDeploy(t);
     List<IncidentCandidate> all = play(t, 2);
     assertThatCandidate(all.get(0)).hasTopHypothesis(RootCauseKind.SCALE, "billing");
@@ -133,9 +139,7 @@ class ConcurrentIncidentsTest {
    */
   @Test
   void aCallerDeployedDuringItsCalleesIncidentStaysInThatIncident() {
-    Telemetry t = gatewayWithTwoBackends(17);
-    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
-    scaleBillingToZero(t);
+    Telemetry t = billingAtZero(17);
     t.deploy("chg-gateway-unrelated", "gateway", "1.0.0", "1.0.1", min(44), 60_000);
     t.anomaly("gateway", "http.server.error_rate")
         .operation("GET /billing")
@@ -153,9 +157,7 @@ class ConcurrentIncidentsTest {
    */
   @Test
   void aCallersOwnChangeWithANewLogTemplateDuringItsCalleesIncidentIsItsOwnCandidate() {
-    Telemetry t = gatewayWithTwoBackends(19);
-    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
-    scaleBillingToZero(t);
+    Telemetry t = billingAtZero(19);
     t.change(
         Telemetry.changeOf("chg-gateway-pool", ChangeKind.CONFIG, min(44), "gateway")
             .setKey("db.pool.max_size")
@@ -187,9 +189,7 @@ class ConcurrentIncidentsTest {
    */
   @Test
   void aSessionOnOneCallerHostDuringItsCalleesIncidentIsItsOwnCandidate() {
-    Telemetry t = gatewayWithTwoBackends(20);
-    t.background(min(-120), min(120), SyntheticIncidents.ATTRS);
-    scaleBillingToZero(t);
+    Telemetry t = billingAtZero(20);
     t.change(
         Telemetry.changeOf("chg-session", ChangeKind.MANUAL_SESSION, min(44), "gateway")
             .setInstance("gateway-1")
