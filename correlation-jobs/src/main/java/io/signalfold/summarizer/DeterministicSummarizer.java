@@ -111,7 +111,9 @@ public final class DeterministicSummarizer {
   /** The post-incident report draft in Markdown; every statement cites evidence ids. */
   public String reportDraft(IncidentFacts f) {
     StringBuilder md = new StringBuilder(4096);
-    md.append("# Post-incident report draft: ").append(f.title()).append("\n\n");
+    md.append("# Post-incident report draft: ")
+        .append(MarkdownText.escape(f.title()))
+        .append("\n\n");
     md.append("_Draft written by signalfold from the evidence of candidate ")
         .append(f.candidateId())
         .append(" (version ")
@@ -693,8 +695,9 @@ public final class DeterministicSummarizer {
         .build();
   }
 
+  /** A sentence of the Markdown draft: its text as data, then the evidence ids it cites. */
   static String cited(SummarySentence s) {
-    return s.getText() + " [" + String.join(", ", s.getCitations()) + "]";
+    return MarkdownText.escape(s.getText()) + " [" + String.join(", ", s.getCitations()) + "]";
   }
 
   private static void paragraph(StringBuilder md, List<SummarySentence> sentences) {

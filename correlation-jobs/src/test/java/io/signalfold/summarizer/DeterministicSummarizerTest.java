@@ -117,4 +117,21 @@ class DeterministicSummarizerTest {
     }
     return sb.toString();
   }
+
+  /**
+   * A change event's text and a title carrying markup stay data in the Markdown draft: no tag, no
+   * table cell, no link reaches a renderer.
+   */
+  @Test
+  void markupFromTelemetryIsLiteralInTheReportDraft() {
+    IncidentCandidate c = Candidates.badDeployResolved();
+    String hostile = "<script>alert(1)</script> <svg onload=x> </table> | [x](http://evil) *b*";
+    c.setTitle("Errors on gateway " + hostile);
+    c.getTimeline().get(0).setText("deploy " + hostile + "\n# injected heading");
+    String report = summarizer.summarize(facts(c)).getReport();
+    assertThat(report)
+        .doesNotContainPattern("(?<!\\\\)[<>|]") // every tag and cell character escaped
+        .doesNotContain("\n# injected", "[x](")
+        .contains("\\<script\\>alert(1)\\</script\\>", "\\[x\\](http");
+  }
 }

@@ -547,10 +547,17 @@ public final class IncidentReport {
   }
 
   /** A small Markdown subset (headings, bullets, numbered lines, paragraphs), all text escaped. */
+  /**
+   * The backslash escapes the summarizer puts before telemetry text in its Markdown draft: this
+   * renderer shows text literally (HTML-escaped), so it drops them.
+   */
+  private static final java.util.regex.Pattern MARKDOWN_ESCAPE =
+      java.util.regex.Pattern.compile("\\\\([\\\\`*_{}\\[\\]<>#+!|~&])");
+
   private static void markdownToHtml(StringBuilder h, String md) {
     boolean inList = false;
     for (String line : md.split("\n")) {
-      String t = line.strip();
+      String t = MARKDOWN_ESCAPE.matcher(line.strip()).replaceAll("$1");
       boolean item = t.startsWith("- ") || t.matches("\\d+\\. .*");
       if (!item && inList) {
         h.append("</ul>\n");

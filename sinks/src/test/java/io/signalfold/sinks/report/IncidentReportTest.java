@@ -130,6 +130,24 @@ class IncidentReportTest {
         .contains("\\<script\\>");
   }
 
+  /**
+   * The summarizer's draft escapes markup in telemetry text for Markdown; the HTML report shows
+   * that text as it was (no backslashes) and HTML-escaped.
+   */
+  @Test
+  void theDraftsMarkdownEscapesBecomeEscapedHtml() throws Exception {
+    IncidentCandidate c = withSummary(Candidates.badDeployResolved(), null);
+    c.getSummary()
+        .setReport(
+            "# Post-incident report draft: x\n\n## Timeline (UTC)\n\n"
+                + "- 00:30:00 UTC: \"deploy \\<b\\>bold\\</b\\> \\| max\\_size\". [an-8c44]\n");
+    String html = report.html(c);
+    parse(html);
+    assertThat(html)
+        .contains("deploy &lt;b&gt;bold&lt;/b&gt; | max_size")
+        .doesNotContain("\\&lt;", "<b>bold");
+  }
+
   @Test
   void markdownHasTheSections() {
     String md = report.markdown(withSummary(Candidates.throttlingResolved(), null));
