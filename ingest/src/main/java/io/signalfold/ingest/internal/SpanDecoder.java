@@ -1,5 +1,6 @@
 package io.signalfold.ingest.internal;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -136,6 +137,15 @@ public final class SpanDecoder {
               + span.getTraceId().size()
               + "/"
               + span.getSpanId().size(),
+          span.toByteArray());
+      return null;
+    }
+    if (allZero(span.getTraceId()) || allZero(span.getSpanId())) {
+      // The OTLP and W3C trace-context specifications: an all-zero id is invalid.
+      sink.reject(
+          DeadLetterReason.MISSING_FIELD,
+          where(r, s, i)
+              + " traceId/spanId is all zero, which the OTLP specification makes invalid",
           span.toByteArray());
       return null;
     }
@@ -367,5 +377,14 @@ public final class SpanDecoder {
       default:
         return SpanKind.UNSPECIFIED;
     }
+  }
+
+  private static boolean allZero(ByteString id) {
+    for (int k = 0; k < id.size(); k++) {
+      if (id.byteAt(k) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -133,7 +133,11 @@ class SpanDecoderTest {
                 span(2, 23, 0, "zero", Span.SpanKind.SPAN_KIND_SERVER, T0_MS, 5)
                     .setStartTimeUnixNano(0),
                 span(2, 24, 0, "no-trace", Span.SpanKind.SPAN_KIND_SERVER, T0_MS, 5)
-                    .setTraceId(ByteString.EMPTY)));
+                    .setTraceId(ByteString.EMPTY),
+                span(2, 25, 0, "zero-trace", Span.SpanKind.SPAN_KIND_SERVER, T0_MS, 5)
+                    .setTraceId(ByteString.copyFrom(new byte[16])),
+                span(2, 26, 0, "zero-span", Span.SpanKind.SPAN_KIND_SERVER, T0_MS, 5)
+                    .setSpanId(ByteString.copyFrom(new byte[8]))));
     CollectingSink<SpanRecord> sink = decode(req.toByteArray(), TelemetryEncoding.OTLP_PROTO);
     assertThat(sink.items).extracting(s -> s.operation).containsExactly("ok");
     assertThat(sink.rejections)
@@ -141,8 +145,12 @@ class SpanDecoderTest {
         .containsExactly(
             DeadLetterReason.ABSURD_TIMESTAMP,
             DeadLetterReason.ABSURD_TIMESTAMP,
+            DeadLetterReason.MISSING_FIELD,
+            DeadLetterReason.MISSING_FIELD,
             DeadLetterReason.MISSING_FIELD);
     assertThat(sink.rejections.get(0).detail()).contains("spans[1]", "before startTimeUnixNano");
+    assertThat(sink.rejections.get(3).detail()).contains("spans[4]", "all zero");
+    assertThat(sink.rejections.get(4).detail()).contains("spans[5]", "all zero");
   }
 
   @Test
