@@ -31,6 +31,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -56,6 +58,10 @@ public final class OtlpHttpReceiver implements AutoCloseable {
   private static final int UNAVAILABLE = 14;
 
   private final Builder config;
+
+  /** Seconds a client is asked to wait before retrying a 503. */
+  static final int RETRY_AFTER_SECONDS = 5;
+
   private final Producer<byte[], byte[]> producer;
   private final boolean ownsProducer;
   private final AtomicLong accepted = new AtomicLong();
@@ -76,6 +82,9 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
       p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
       p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(b.maxBodyBytes * 2));
+      // With Kafka down, send() waits for metadata up to max.block.ms (default 60 s) before the
+      // answer's own time-out even starts: bound it by the send time-out.
+      p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(b.sendTimeout.toMillis()));
       this.producer = new KafkaProducer<>(p);
       this.ownsProducer = true;
     }
@@ -247,11 +256,26 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           rejected.incrementAndGet();
-          error(ex, 503, json, UNAVAILABLE, "interrupted while writing to Kafka");
+          unavailable(ex, json, "interrupted while writing to Kafka");
           return;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
           rejected.incrementAndGet();
-          error(ex, 503, json, UNAVAILABLE, "Kafka did not acknowledge: " + e);
+          Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+          if (cause instanceof RecordTooLargeException) {
+            // Retrying the same body can never succeed: 413 is not retryable in OTLP/HTTP.
+            error(
+                ex,
+                413,
+                json,
+                INVALID_ARGUMENT,
+                "the request is larger than topic "
+                    + topic
+                    + " accepts ("
+                    + cause.getMessage()
+                    + "): send smaller batches");
+          } else {
+            unavailable(ex, json, "Kafka did not acknowledge: " + cause);
+          }
           return;
         }
       }
@@ -308,6 +332,13 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       default:
         return config.tracesTopic;
     }
+  }
+
+  /** 503 with Retry-After, as OTLP/HTTP asks of a server that is temporarily unable to accept. */
+  private static void unavailable(HttpExchange ex, boolean json, String message)
+      throws IOException {
+    ex.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    error(ex, 503, json, UNAVAILABLE, message);
   }
 
   private static void error(HttpExchange ex, int http, boolean json, int code, String message)
