@@ -3,6 +3,7 @@ package io.signalfold.summarizer;
 import io.signalfold.schema.IncidentSummary;
 import io.signalfold.schema.SummarySentence;
 import io.signalfold.sinks.SummaryUpdates;
+import io.signalfold.sinks.report.MarkdownText;
 import io.signalfold.summarizer.IncidentFacts.AffectedFact;
 import io.signalfold.summarizer.IncidentFacts.ChangeFact;
 import io.signalfold.summarizer.IncidentFacts.EvidenceFact;

@@ -169,7 +169,7 @@ class ConcurrentIncidentsTest {
         .value(30, 0)
         .log(
             "timeout acquiring connection from pool after <*> ms",
-            "timeout acquiring connection" + " from pool after 5000 ms")
+            "timeout acquiring connection from pool after 5000 ms")
         .recovers(min(70))
         .add();
     t.anomaly("gateway", "http.server.duration.p95")

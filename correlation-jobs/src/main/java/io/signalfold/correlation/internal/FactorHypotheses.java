@@ -274,9 +274,12 @@ final class FactorHypotheses implements HypothesisGenerator {
    */
   private static void oneHost(
       HypothesisDraft d, String place, List<List<SignalState>> pointing, String facet) {
+    List<Set<String>> hostsPerMetric = new ArrayList<>();
     Map<String, Integer> byHost = new TreeMap<>();
     for (List<SignalState> family : pointing) {
-      for (String host : hostsOn(family, place, facet)) {
+      Set<String> hosts = hostsOn(family, place, facet);
+      hostsPerMetric.add(hosts);
+      for (String host : hosts) {
         byHost.merge(host, 1, Integer::sum);
       }
     }
@@ -290,10 +293,9 @@ final class FactorHypotheses implements HypothesisGenerator {
       return;
     }
     int beyond = 0;
-    for (List<SignalState> family : pointing) {
-      Set<String> hosts = hostsOn(family, place, facet);
-      hosts.remove(worst);
-      beyond += hosts.isEmpty() ? 0 : 1;
+    for (Set<String> hosts : hostsPerMetric) {
+      boolean elsewhere = hosts.size() > 1 || (hosts.size() == 1 && !hosts.contains(worst));
+      beyond += elsewhere ? 1 : 0;
     }
     if (beyond < MIN_METRICS_BEYOND_ONE_HOST && byHost.get(worst) > beyond) {
       d.term(

@@ -547,17 +547,10 @@ public final class IncidentReport {
   }
 
   /** A small Markdown subset (headings, bullets, numbered lines, paragraphs), all text escaped. */
-  /**
-   * The backslash escapes the summarizer puts before telemetry text in its Markdown draft: this
-   * renderer shows text literally (HTML-escaped), so it drops them.
-   */
-  private static final java.util.regex.Pattern MARKDOWN_ESCAPE =
-      java.util.regex.Pattern.compile("\\\\([\\\\`*_{}\\[\\]<>#+!|~&])");
-
   private static void markdownToHtml(StringBuilder h, String md) {
     boolean inList = false;
     for (String line : md.split("\n")) {
-      String t = MARKDOWN_ESCAPE.matcher(line.strip()).replaceAll("$1");
+      String t = MarkdownText.unescape(line.strip());
       boolean item = t.startsWith("- ") || t.matches("\\d+\\. .*");
       if (!item && inList) {
         h.append("</ul>\n");
@@ -702,18 +695,7 @@ public final class IncidentReport {
 
   /** Escapes Markdown syntax in text from telemetry. */
   static String md(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      if ("\\`*_[]<>#|!".indexOf(ch) >= 0) {
-        sb.append('\\');
-      }
-      sb.append(ch == '\n' || ch == '\r' ? ' ' : ch);
-    }
-    return sb.toString();
+    return MarkdownText.escape(s);
   }
 
   private static final String CSS =
