@@ -6,11 +6,20 @@ import io.signalfold.ingest.TelemetryEncoding;
 import io.signalfold.schema.DeadLetter;
 import io.signalfold.schema.DeadLetterReason;
 import io.signalfold.schema.ResourceContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -20,9 +29,15 @@ import org.apache.flink.util.OutputTag;
  * sightings to side outputs, a counter per dead-letter reason. Never throws on input: an unexpected
  * decoder exception becomes a dead letter with reason OTHER.
  *
+ * <p>Items that go to interval windows ({@link #admissionTimeMs}) are admitted here against their
+ * own partition's event time ({@link PartitionClock}, checkpointed): one whose window is already
+ * closed becomes a TOO_LATE dead letter at once, so which items are late depends on the input
+ * alone, not on when periodic watermarks happened to be emitted.
+ *
  * @param <T> decoded item type
  */
-public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T> {
+public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
+    implements CheckpointedFunction {
 
   private static final long serialVersionUID = 1L;
 
@@ -36,8 +51,14 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
 
   private static final int MAX_SIGHTING_CACHE = 10_000;
 
+  /** {@link #admissionTimeMs} of items not judged here. */
+  protected static final long NOT_JUDGED = Long.MIN_VALUE;
+
   protected final IngestConfig config;
   private final String stage;
+  private final LateAdmission late;
+  private transient PartitionClock admitted;
+  private transient ListState<long[]> admittedState;
   private transient EnumMap<DeadLetterReason, Counter> rejected;
   private transient Counter records;
   private transient Counter items;
@@ -49,6 +70,31 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
   protected DecodeFunction(IngestConfig config, String stage) {
     this.config = config;
     this.stage = stage;
+    this.late = new LateAdmission(config);
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) throws Exception {
+    admitted = new PartitionClock();
+    // Union state: after a rescale every subtask knows every partition's progress.
+    admittedState =
+        ctx.getOperatorStateStore()
+            .getUnionListState(
+                new ListStateDescriptor<>(
+                    "admitted-partition-progress",
+                    PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    for (long[] entry : admittedState.get()) {
+      admitted.restore((int) entry[0], entry[1]);
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+    List<long[]> entries = new ArrayList<>(admitted.size());
+    for (int i = 0; i < admitted.size(); i++) {
+      entries.add(new long[] {admitted.partitionAt(i), admitted.progressAt(i)});
+    }
+    admittedState.update(entries);
   }
 
   @Override
@@ -64,6 +110,9 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
     skipped = new java.util.HashMap<>();
     lastSighting = new LinkedHashMap<>();
     lastVersion = new java.util.HashMap<>();
+    if (admitted == null) {
+      admitted = new PartitionClock();
+    }
     openDecoder();
   }
 
@@ -82,6 +131,16 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
   /** Stamps source coordinates onto an item (for later TOO_LATE dead letters). */
   protected void stamp(T item, RawTelemetry raw) {}
 
+  /** The event time an item is windowed by, or {@link #NOT_JUDGED}. */
+  protected long admissionTimeMs(T item) {
+    return NOT_JUDGED;
+  }
+
+  /** What an item is, for a TOO_LATE dead letter ("span ... of checkout 'GET /'"). */
+  protected String describe(T item) {
+    return "item";
+  }
+
   @Override
   public void processElement(RawTelemetry raw, Context ctx, Collector<T> out) {
     records.inc();
@@ -90,6 +149,9 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
         new DecodeSink<>() {
           @Override
           public void emit(T item) {
+            if (tooLate(item, raw, this)) {
+              return;
+            }
             stamp(item, raw);
             items.inc();
             out.collect(item);
@@ -138,6 +200,23 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
           "decoder failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
           raw.getValue());
     }
+  }
+
+  /** Admits an item against its partition's event time; a late one is dead-lettered. */
+  private boolean tooLate(T item, RawTelemetry raw, DecodeSink<T> sink) {
+    long eventMs = admissionTimeMs(item);
+    if (eventMs == NOT_JUDGED) {
+      return false;
+    }
+    int partition = raw.getPartition();
+    long progress = admitted.progress(partition);
+    if (late.closed(eventMs, progress)) {
+      String detail = describe(item) + late.detail(eventMs, partition, progress);
+      sink.reject(DeadLetterReason.TOO_LATE, detail, detail.getBytes(StandardCharsets.UTF_8));
+      return true;
+    }
+    admitted.observe(partition, eventMs, raw.getKafkaTimestampMs());
+    return false;
   }
 
   private void emitSighting(ResourceContext resource, long timeMs, Context ctx) {
@@ -190,6 +269,12 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
     protected void decode(RawTelemetry raw, TelemetryEncoding enc, DecodeSink<DecodedMetric> sink) {
       decoder.decode(raw.getValue(), enc, raw.getKafkaTimestampMs(), sink);
     }
+
+    @Override
+    protected void stamp(DecodedMetric item, RawTelemetry raw) {
+      item.sourcePartition = raw.getPartition();
+      item.kafkaTimestampMs = raw.getKafkaTimestampMs();
+    }
   }
 
   /** Spans: ExportTraceServiceRequest to SpanRecord. */
@@ -217,6 +302,16 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
       item.sourcePartition = raw.getPartition();
       item.sourceOffset = raw.getOffset();
       item.kafkaTimestampMs = raw.getKafkaTimestampMs();
+    }
+
+    @Override
+    protected long admissionTimeMs(SpanRecord s) {
+      return s.startMs;
+    }
+
+    @Override
+    protected String describe(SpanRecord s) {
+      return "span " + s.traceId + "/" + s.spanId + " of " + s.service + " '" + s.operation + "'";
     }
   }
 
@@ -272,6 +367,16 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
       item.sourcePartition = raw.getPartition();
       item.sourceOffset = raw.getOffset();
       item.kafkaTimestampMs = raw.getKafkaTimestampMs();
+    }
+
+    @Override
+    protected long admissionTimeMs(LogEvent e) {
+      return e.timeMs;
+    }
+
+    @Override
+    protected String describe(LogEvent e) {
+      return "log record of " + e.service;
     }
   }
 

@@ -7,7 +7,7 @@ import io.signalfold.schema.MetricPoint;
  * totals; {@code identityKey} names the series before attribute allow-lists were applied, so that
  * two cumulative series that collapse into one point series keep separate running totals.
  */
-public final class DecodedMetric {
+public final class DecodedMetric implements KafkaSourced {
 
   /** Series identity over all attributes (only set for cumulative points). */
   public String identityKey;
@@ -26,6 +26,11 @@ public final class DecodedMetric {
 
   public MetricPoint point;
 
+  /** Kafka partition and record timestamp of the request (event-time progress per partition). */
+  public int sourcePartition;
+
+  public long kafkaTimestampMs;
+
   public DecodedMetric() {}
 
   static DecodedMetric of(MetricPoint point, String capKey) {
@@ -41,5 +46,15 @@ public final class DecodedMetric {
 
   public String getCapKey() {
     return capKey;
+  }
+
+  @Override
+  public int sourcePartition() {
+    return sourcePartition;
+  }
+
+  @Override
+  public long kafkaTimestampMs() {
+    return kafkaTimestampMs;
   }
 }

@@ -1,6 +1,7 @@
 package io.signalfold.ingest.internal;
 
 import java.time.Duration;
+import java.util.Arrays;
 import javax.annotation.Nullable;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -11,13 +12,25 @@ import org.apache.flink.util.clock.RelativeClock;
 
 /**
  * Bounded out-of-orderness watermarks with idleness, like {@code
- * WatermarkStrategy.forBoundedOutOfOrderness(..).withIdleness(..)}, with one difference: a subtask
- * that has not seen any record yet has its own idle time-out ({@code firstRecordIdleness}). Bounded
- * replays set it long, because a subtask still waiting for its first Kafka fetch must not go idle
- * while a partition-less subtask has already finished (watermark +inf): the downstream watermark
- * would jump to +inf before the data arrives and make every record late. Unbounded jobs keep it
- * short, or a subtask without a partition would hold event time back after every start. Idleness is
- * measured on the input-activity clock Flink hands the generator.
+ * WatermarkStrategy.forBoundedOutOfOrderness(..).withIdleness(..)}, with three differences:
+ *
+ * <ul>
+ *   <li>Items that say where they came from ({@link KafkaSourced}) advance event time per Kafka
+ *       partition, each at most to its record's Kafka timestamp, and the watermark is the minimum
+ *       over the subtask's active partitions ({@link PartitionClock}): one sender's clock cannot
+ *       close everyone's windows, and a record that is on time in its own partition is on time
+ *       downstream, whatever the interleaving of partitions.
+ *   <li>A partition quiet for longer than the idleness no longer holds the minimum back; when all
+ *       are, the subtask goes idle.
+ *   <li>A subtask that has not seen any record yet has its own idle time-out ({@code
+ *       firstRecordIdleness}). Bounded replays set it long, because a subtask still waiting for its
+ *       first Kafka fetch must not go idle while a partition-less subtask has already finished
+ *       (watermark +inf): the downstream watermark would jump to +inf before the data arrives and
+ *       make every record late. Unbounded jobs keep it short, or a subtask without a partition
+ *       would hold event time back after every start.
+ * </ul>
+ *
+ * Idleness is measured on the input-activity clock Flink hands the generator.
  */
 public final class EventTimeWatermarks {
 
@@ -44,7 +57,8 @@ public final class EventTimeWatermarks {
     private final long delay;
     private final long idleMs;
     private final long initialIdleMs;
-    private long maxTimestamp = Long.MIN_VALUE;
+    private final PartitionClock progress = new PartitionClock();
+    private long[] lastActive = new long[0];
     private boolean seen;
     private boolean idle;
     private long lastActivity;
@@ -61,9 +75,14 @@ public final class EventTimeWatermarks {
     public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
       seen = true;
       lastActivity = clock.relativeTimeMillis();
-      if (eventTimestamp > maxTimestamp) {
-        maxTimestamp = eventTimestamp;
+      int i =
+          event instanceof KafkaSourced k
+              ? progress.observe(k.sourcePartition(), eventTimestamp, k.kafkaTimestampMs())
+              : progress.observe(0, eventTimestamp, -1L);
+      if (i >= lastActive.length) {
+        lastActive = Arrays.copyOf(lastActive, i + 1);
       }
+      lastActive[i] = lastActivity;
       if (idle) {
         idle = false;
         output.markActive();
@@ -72,17 +91,25 @@ public final class EventTimeWatermarks {
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-      long quiet = clock.relativeTimeMillis() - lastActivity;
-      if (quiet > (seen ? idleMs : initialIdleMs)) {
+      long now = clock.relativeTimeMillis();
+      if (now - lastActivity > (seen ? idleMs : initialIdleMs)) {
         if (!idle) {
           idle = true;
           output.markIdle();
         }
         return;
       }
-      if (seen) {
-        output.emitWatermark(new Watermark(maxTimestamp - delay - 1));
+      if (!seen) {
+        return;
       }
+      long min = Long.MAX_VALUE;
+      for (int i = 0; i < progress.size(); i++) {
+        if (now - lastActive[i] <= idleMs) {
+          min = Math.min(min, progress.progressAt(i));
+        }
+      }
+      // The most recently active partition is never quiet here, so min is set.
+      output.emitWatermark(new Watermark(min - delay - 1));
     }
   }
 }

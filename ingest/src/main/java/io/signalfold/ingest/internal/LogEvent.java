@@ -4,7 +4,7 @@ import io.signalfold.schema.ResourceContext;
 import io.signalfold.schema.Severity;
 
 /** One decoded log record (a multi-line body stays one event). A Flink POJO. */
-public final class LogEvent {
+public final class LogEvent implements KafkaSourced {
   public String service;
   public ResourceContext resource;
   public Severity severity;
@@ -26,5 +26,15 @@ public final class LogEvent {
 
   public String getService() {
     return service;
+  }
+
+  @Override
+  public int sourcePartition() {
+    return sourcePartition;
+  }
+
+  @Override
+  public long kafkaTimestampMs() {
+    return kafkaTimestampMs;
   }
 }

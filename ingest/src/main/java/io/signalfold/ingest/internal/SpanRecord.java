@@ -8,7 +8,7 @@ import io.signalfold.schema.SpanKind;
  * The parts of one span that RED aggregation and edge matching need, plus where it came from (for a
  * TOO_LATE dead letter). A Flink POJO.
  */
-public final class SpanRecord {
+public final class SpanRecord implements KafkaSourced {
   public String traceId;
   public String spanId;
 
@@ -55,5 +55,15 @@ public final class SpanRecord {
 
   public String getTraceId() {
     return traceId;
+  }
+
+  @Override
+  public int sourcePartition() {
+    return sourcePartition;
+  }
+
+  @Override
+  public long kafkaTimestampMs() {
+    return kafkaTimestampMs;
   }
 }

@@ -89,4 +89,29 @@ class EventTimeWatermarksTest {
     assertThat(out.status).isEmpty();
     assertThat(out.watermarks).containsExactly(999L);
   }
+
+  /** A span-like item with a Kafka position. */
+  private record Item(int sourcePartition, long kafkaTimestampMs) implements KafkaSourced {}
+
+  @Test
+  void theWatermarkIsTheSlowestActivePartitionAndNoItemLeadsItsKafkaTimestamp() {
+    ManualClock clock = new ManualClock();
+    EventTimeWatermarks.Generator<Item> g =
+        new EventTimeWatermarks.Generator<>(clock, 5_000, 30_000, 300_000);
+    Recorded out = new Recorded();
+    g.onEvent(new Item(0, 100_000), 100_000, out);
+    g.onEvent(new Item(0, 101_000), 101_000 + 3_300_000, out); // clock 55 min ahead
+    g.onEvent(new Item(1, 80_000), 80_000, out);
+    g.onPeriodicEmit(out);
+    assertThat(out.watermarks).containsExactly(80_000L - 5_001);
+
+    clock.advanceTime(java.time.Duration.ofSeconds(20));
+    g.onEvent(new Item(0, 130_000), 130_000, out);
+    clock.advanceTime(java.time.Duration.ofSeconds(15));
+    g.onPeriodicEmit(out);
+    assertThat(out.watermarks)
+        .as("partition 1 quiet past the idleness no longer holds partition 0 back")
+        .containsExactly(74_999L, 124_999L);
+    assertThat(out.status).isEmpty();
+  }
 }
