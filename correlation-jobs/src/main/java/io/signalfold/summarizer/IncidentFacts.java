@@ -13,6 +13,7 @@ import io.signalfold.schema.LinkedChange;
 import io.signalfold.schema.OperationImpact;
 import io.signalfold.schema.RuledOut;
 import io.signalfold.schema.TimelineEntry;
+import io.signalfold.sinks.RecordRedaction;
 import io.signalfold.sinks.Redactor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -160,8 +161,13 @@ public record IncidentFacts(
   /** A data gap (signal missing) or monitoring gap (cause visible in no metric). */
   public record GapFact(String kind, String text, List<String> evidenceIds) {}
 
-  /** Extracts the facts of one candidate; free text is cleaned with {@code redactor}. */
-  public static IncidentFacts extract(IncidentCandidate c, Redactor redactor) {
+  /**
+   * Extracts the facts of one candidate. Every string, ids and entity names included, is redacted
+   * with {@code redactor} first (a route or a change id can carry a secret), and free text is also
+   * cleaned as untrusted.
+   */
+  public static IncidentFacts extract(IncidentCandidate candidate, Redactor redactor) {
+    IncidentCandidate c = RecordRedaction.redact(candidate, redactor);
     Set<String> ids = new LinkedHashSet<>();
     List<String> candidateSignals = new ArrayList<>(c.getSignalIds());
     ids.addAll(candidateSignals);

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Secrets planted in every free-text field of a candidate never leave: not in the prompt the server
- * receives, not in the deterministic summary or report, not in an LLM answer that echoes them.
+ * Secrets planted in every free-text field, id and entity name of a candidate never leave: not in
+ * the prompt the server receives, not in the deterministic summary or report, not in an LLM answer
+ * that echoes them.
  */
 class SecretLeakTest {
 
@@ -65,6 +66,14 @@ class SecretLeakTest {
       c.getTimeline().get(0).setText(e.line());
       c.getRuledOut().get(0).setReason(e.line());
       c.getDataGaps().set(0, e.line());
+      // Ids and names too: a change id, a series id built from a raw URL route, an entity name.
+      String changeId = "chg-" + e.line();
+      h.setChangeId(changeId);
+      c.getLinkedChanges().get(0).setChangeId(changeId);
+      String seriesId = "botforge|" + e.line();
+      c.getSignalIds().set(0, seriesId);
+      h.getEvidence().get(0).setId(seriesId);
+      c.getAffected().get(0).getEntity().setName(e.line());
       IncidentFacts facts = IncidentFacts.extract(c, redactor);
 
       // A model that echoes the secret back (it cannot see it, but may have memorized it).

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
@@ -13,26 +12,14 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Applies a {@link Redactor} to every free-text string of an Avro record (descriptions, messages,
- * titles, templates, attribute and label values), returning a redacted deep copy. Identifier fields
- * (ids, trace ids, evidence references) are left alone: they are keys other tools join on and never
- * carry secrets. Bytes (dead-letter payloads) are not touched: they are the original input kept for
- * inspection on the dead-letter topic.
+ * titles, templates, attribute and label values), returning a redacted deep copy. Identifiers are
+ * redacted too: a series id built from a URL route or a change id can carry an e-mail address or a
+ * password. Redaction is a function of the string alone, so every copy of an id (the signal, the
+ * evidence that cites it, the anomaly feed) changes the same way and references stay joined; ids
+ * without secrets are unchanged. Bytes (dead-letter payloads) are not touched: they are the
+ * original input kept for inspection on the dead-letter topic.
  */
 public final class RecordRedaction {
-
-  private static final Set<String> ID_FIELDS =
-      Set.of(
-          "id",
-          "seriesId",
-          "candidateId",
-          "changeId",
-          "hypothesisId",
-          "evidenceIds",
-          "signalIds",
-          "traceIds",
-          "ref",
-          "citations",
-          "logTemplateId");
 
   private RecordRedaction() {}
 
@@ -45,9 +32,6 @@ public final class RecordRedaction {
 
   private static void redactInPlace(IndexedRecord r, Redactor redactor) {
     for (Schema.Field f : r.getSchema().getFields()) {
-      if (ID_FIELDS.contains(f.name())) {
-        continue;
-      }
       Object v = r.get(f.pos());
       Object nv = redactValue(v, redactor);
       if (nv != v) {

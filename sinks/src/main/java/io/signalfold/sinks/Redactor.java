@@ -12,14 +12,16 @@ import java.util.regex.Pattern;
  * summaries, webhooks, reports, output topics).
  *
  * <p>Design note: a fixed list of well-known credential formats (AWS access key ids, JWTs, bearer
- * and basic authorization values, GitHub/Slack/Stripe/Google/OpenAI-style tokens, PEM private
- * keys), credentials in URLs and in {@code key=value} / {@code "key": "value"} pairs with
- * secret-sounding keys, e-mail addresses, payment card numbers (issuer prefix, length and the Luhn
- * checksum, so timestamps and ids are not mistaken for cards) and, when configured, IP addresses.
- * The formats follow the public detectors of secret scanners (gitleaks, GitHub secret scanning).
- * Every match becomes {@code [REDACTED:<kind>]} so a reader still sees that something was there.
- * Order matters: URL credentials and authorization schemes run before the generic key=value rule so
- * "Authorization: Bearer x" loses the token, not just the word "Bearer".
+ * and basic authorization values, GitHub/Slack/Stripe/Google/OpenAI-style tokens, PEM private keys,
+ * bare AWS secret keys), credentials in URLs, after an {@code Authorization} scheme, after
+ * command-line flags and in {@code key=value} / {@code "key": "value"} pairs whose key ends in a
+ * secret-sounding word (PGPASSWORD, userPassword, clientSecret, Azure SAS {@code sig}), e-mail
+ * addresses, payment card numbers (issuer prefix, length and the Luhn checksum, so timestamps and
+ * ids are not mistaken for cards) and, when configured, IP addresses. The formats follow the public
+ * detectors of secret scanners (gitleaks, GitHub secret scanning). Every match becomes {@code
+ * [REDACTED:<kind>]} so a reader still sees that something was there. Order matters: URL
+ * credentials and authorization schemes run before the generic key=value rule so "Authorization:
+ * Bearer x" loses the token, not just the word "Bearer".
  */
 public final class Redactor implements Serializable {
 
@@ -87,15 +89,32 @@ public final class Redactor implements Serializable {
     r.add(new Rule("token", "\\bAIza[0-9A-Za-z_-]{35}\\b", 0, "AIza"));
     r.add(new Rule("token", "\\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}\\b", 0, "sk-"));
     r.add(new Rule("token", "\\bglpat-[A-Za-z0-9_-]{20,}\\b", 0, "glpat-"));
-    // key = value, key: value, "key": "value" with a secret-sounding key; keep the key.
+    // "Authorization: Token x", "Authorization: Digest x": the credential after any scheme word
+    // (Bearer and Basic values are already gone above).
+    r.add(
+        new Rule(
+            "token",
+            "(?i)(\\b(?:proxy-)?authorization[\"']?\\s*[:=]\\s*[\"']?(?:[a-z0-9-]+\\s+)?)"
+                + "(?!\\[REDACTED)([^\\s\"',;]{6,}+)(?!\\s+\\[REDACTED)",
+            2,
+            "authorization"));
+    // Command-line flags with a space: "--password x", "--client-secret x".
     r.add(
         new Rule(
             "secret",
-            "(?i)((?:\\b|_)(?:password|passwd|pwd|passphrase|secret|client_secret|token|"
-                + "access_token|refresh_token|id_token|api[_-]?key|apikey|access[_-]?key(?:_id)?|"
-                + "secret[_-]?access[_-]?key|private[_-]?key|auth|authorization|credentials?|"
-                + "session[_-]?id|cookie|x-api-key|signature)\\b[\"']?\\s*[:=]\\s*[\"']?)"
-                + "(?!\\[REDACTED)([^\\s\"',;&}<>]{3,})",
+            "(?i)(--(?:[a-z0-9]+-)*(?:password|passwd|pwd|secret|token|api-?key|access-key|"
+                + "secret-key|private-key|credentials?)\\s+)(?!\\[REDACTED|-)([^\\s\"',;]{3,})",
+            2,
+            "--"));
+    // key = value, key: value, "key": "value" with a secret-sounding key; keep the key. The key may
+    // carry any prefix: PGPASSWORD, userPassword, clientSecret, accessToken, csrf_token.
+    r.add(
+        new Rule(
+            "secret",
+            "(?i)((?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|"
+                + "access[_-]?key(?:_id)?|private[_-]?key|auth|authorization|credentials?|"
+                + "session[_-]?id|cookie|signature|\\bsig)\\b[\"']?\\s*[:=]\\s*[\"']?)"
+                + "(?!\\[REDACTED)([^\\s\"',;&}<>]{3,}+)(?!\\s+\\[REDACTED)",
             2,
             ":",
             "="));
@@ -152,12 +171,53 @@ public final class Redactor implements Serializable {
         lower = null;
       }
     }
-    return redactCards(out);
+    return redactCards(redactBareAwsSecrets(out));
   }
 
   /** True when {@link #redact} would change the text. */
   public boolean containsSecret(String text) {
     return text != null && !text.equals(redact(text));
+  }
+
+  /** 40 characters of the AWS secret key alphabet, not part of a longer token. */
+  private static final Pattern BARE_AWS_SECRET =
+      Pattern.compile("(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])");
+
+  /**
+   * An AWS secret access key printed without its label: 40 characters mixing upper case, lower case
+   * and digits (hex digests such as git commit ids have no upper case and are kept).
+   */
+  private static String redactBareAwsSecrets(String text) {
+    if (text.length() < 40) {
+      return text;
+    }
+    Matcher m = BARE_AWS_SECRET.matcher(text);
+    if (!m.find()) {
+      return text;
+    }
+    StringBuilder sb = new StringBuilder(text.length());
+    int last = 0;
+    do {
+      if (mixesCaseAndDigits(m.group())) {
+        sb.append(text, last, m.start()).append(MARKER_PREFIX).append("aws-secret]");
+        last = m.end();
+      }
+    } while (m.find());
+    sb.append(text, last, text.length());
+    return sb.toString();
+  }
+
+  private static boolean mixesCaseAndDigits(String s) {
+    boolean upper = false;
+    boolean lower = false;
+    boolean digit = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      upper |= c >= 'A' && c <= 'Z';
+      lower |= c >= 'a' && c <= 'z';
+      digit |= c >= '0' && c <= '9';
+    }
+    return upper && lower && digit;
   }
 
   private static final Pattern CARD =

@@ -65,4 +65,21 @@ class RedactorTest {
     String out = Redactor.create(true).redact(line);
     assertThat(out).doesNotContain("10.1.2.3").doesNotContain("fe80::1ff").contains("2.4.1");
   }
+
+  @Test
+  void anAuthorizationSchemeStaysReadableAndOnlyTheCredentialGoes() {
+    assertThat(redactor.redact("Authorization: Bearer 7f3a9c2e41b84d0fa6e5c3b2d1e0f9a8"))
+        .isEqualTo("Authorization: Bearer [REDACTED:token]");
+    assertThat(redactor.redact("Authorization: Token 3b9f1e7c2a5d4b8e"))
+        .isEqualTo("Authorization: Token [REDACTED:token]");
+    assertThat(redactor.redact("mysqldump --user root --password Gr4nite-Falls --all"))
+        .isEqualTo("mysqldump --user root --password [REDACTED:secret] --all");
+  }
+
+  @Test
+  void aRedactedIdIsTheSameWhereverItAppears() {
+    String id = "checkout|GET /users/jane.doe@example.com/reset|errors";
+    assertThat(redactor.redact(id)).isEqualTo("checkout|GET /users/[REDACTED:email]/reset|errors");
+    assertThat(redactor.redact("signal " + id)).endsWith(redactor.redact(id));
+  }
 }

@@ -98,7 +98,41 @@ public final class SecretCorpus {
         new Entry(
             "slack-webhook",
             "posting to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-            "XXXXXXXXXXXXXXXXXXXXXXXX"));
+            "XXXXXXXXXXXXXXXXXXXXXXXX"),
+        new Entry(
+            "env-password",
+            "psql exited 2 with PGPASSWORD=Wint3rIsC0ming set in the environment",
+            "Wint3rIsC0ming"),
+        new Entry(
+            "camel-case-json",
+            "bind {\"userPassword\": \"Opal-Ridge-77\", \"uid\": \"ops\"} failed",
+            "Opal-Ridge-77"),
+        new Entry(
+            "client-secret-json",
+            "oauth exchange {\"clientSecret\":\"q8Zr-Tm2v-Lp0x\"} rejected",
+            "q8Zr-Tm2v-Lp0x"),
+        new Entry(
+            "access-token-json",
+            "refresh {\"accessToken\": \"at.7Hc2Kq9Vw3Lm\"} expired",
+            "at.7Hc2Kq9Vw3Lm"),
+        new Entry(
+            "authorization-token",
+            "GET /v1/repos with Authorization: Token 3b9f1e7c2a5d4b8e returned 403",
+            "3b9f1e7c2a5d4b8e"),
+        new Entry(
+            "cli-password",
+            "exec mysqldump --user root --password Gr4nite-Falls orders",
+            "Gr4nite-Falls"),
+        new Entry(
+            "azure-sas",
+            "blob GET https://acct.blob.core.windows.net/c/b?sv=2022-11-02&se=2026-12-31&sp=r&sig=N3wD%2BqF9kZ1x%2FyQ7a%3D failed 403",
+            "N3wD%2BqF9kZ1x%2FyQ7a%3D"),
+        new Entry(
+            "aws-secret-bare",
+            "credentials loaded: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY for eu-west-1",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        new Entry("route-email", "GET /users/jane.doe@example.com/reset", "jane.doe@example.com"),
+        new Entry("change-id-password", "deploy-orders-password=Blue-Heron-42", "Blue-Heron-42"));
   }
 
   /** Lines that look close to secrets but are not, and must survive unchanged. */
@@ -109,6 +143,10 @@ public final class SecretCorpus {
         "error rate 0.6 on GET /forge/{id} (robot.id=rb-1042)",
         "cannot deserialize cache record: unknown field 'cachedAt'",
         "ProvisionedThroughputExceededException on orders-table",
-        "order id 1234567890123 placed");
+        "order id 1234567890123 placed",
+        "deploy 9fceb02d0ae598e95dc970b74767f19372d61af8 of orders",
+        "token validation failed after 3 retries",
+        "author: ops-team, maxTokens 500",
+        "GET /users/{id}/reset 200");
   }
 }
