@@ -29,9 +29,9 @@ public final class CorrelationInputs {
   @Nullable private final DataStream<RedPoint> redPoints;
   @Nullable private final DataStream<MetricPoint> metricPoints;
   @Nullable private final DataStream<LogSignal> logSignals;
-  @Nullable private final DataStream<String> externalAlertJson;
+  @Nullable private final DataStream<JsonMessage> externalAlertJson;
   @Nullable private final DataStream<ExternalAlert> externalAlerts;
-  @Nullable private final DataStream<String> feedbackJson;
+  @Nullable private final DataStream<JsonMessage> feedbackJson;
   @Nullable private final DataStream<HypothesisFeedback> feedback;
 
   private CorrelationInputs(Builder b) {
@@ -80,7 +80,7 @@ public final class CorrelationInputs {
     return Optional.ofNullable(logSignals);
   }
 
-  public Optional<DataStream<String>> externalAlertJson() {
+  public Optional<DataStream<JsonMessage>> externalAlertJson() {
     return Optional.ofNullable(externalAlertJson);
   }
 
@@ -88,7 +88,7 @@ public final class CorrelationInputs {
     return Optional.ofNullable(externalAlerts);
   }
 
-  public Optional<DataStream<String>> feedbackJson() {
+  public Optional<DataStream<JsonMessage>> feedbackJson() {
     return Optional.ofNullable(feedbackJson);
   }
 
@@ -105,9 +105,9 @@ public final class CorrelationInputs {
     private DataStream<RedPoint> redPoints;
     private DataStream<MetricPoint> metricPoints;
     private DataStream<LogSignal> logSignals;
-    private DataStream<String> externalAlertJson;
+    private DataStream<JsonMessage> externalAlertJson;
     private DataStream<ExternalAlert> externalAlerts;
-    private DataStream<String> feedbackJson;
+    private DataStream<JsonMessage> feedbackJson;
     private DataStream<HypothesisFeedback> feedback;
 
     private Builder() {}
@@ -152,7 +152,7 @@ public final class CorrelationInputs {
     }
 
     /** Raw Alertmanager / Grafana webhook payloads (topic external-alerts). */
-    public Builder externalAlertJson(DataStream<String> s) {
+    public Builder externalAlertJson(DataStream<JsonMessage> s) {
       externalAlertJson = s;
       return this;
     }
@@ -163,7 +163,7 @@ public final class CorrelationInputs {
     }
 
     /** Raw feedback messages (topic incident-feedback). */
-    public Builder feedbackJson(DataStream<String> s) {
+    public Builder feedbackJson(DataStream<JsonMessage> s) {
       feedbackJson = s;
       return this;
     }

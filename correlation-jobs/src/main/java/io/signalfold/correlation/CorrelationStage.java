@@ -214,7 +214,7 @@ public final class CorrelationStage {
   }
 
   private static DataStream<CorrelationInput> parseJson(
-      DataStream<String> s,
+      DataStream<JsonMessage> s,
       JsonInputParser.Kind kind,
       String topic,
       CorrelationConfig config,

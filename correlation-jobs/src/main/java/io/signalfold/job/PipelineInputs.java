@@ -1,5 +1,6 @@
 package io.signalfold.job;
 
+import io.signalfold.correlation.JsonMessage;
 import io.signalfold.ingest.IngestSources;
 import io.signalfold.slo.SloDefinition;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public final class PipelineInputs {
 
   private final IngestSources telemetry;
-  @Nullable private final DataStream<String> externalAlertJson;
-  @Nullable private final DataStream<String> feedbackJson;
+  @Nullable private final DataStream<JsonMessage> externalAlertJson;
+  @Nullable private final DataStream<JsonMessage> feedbackJson;
   private final List<SloDefinition> sloDefinitions;
 
   private PipelineInputs(Builder b) {
@@ -35,11 +36,11 @@ public final class PipelineInputs {
     return telemetry;
   }
 
-  public Optional<DataStream<String>> externalAlertJson() {
+  public Optional<DataStream<JsonMessage>> externalAlertJson() {
     return Optional.ofNullable(externalAlertJson);
   }
 
-  public Optional<DataStream<String>> feedbackJson() {
+  public Optional<DataStream<JsonMessage>> feedbackJson() {
     return Optional.ofNullable(feedbackJson);
   }
 
@@ -50,8 +51,8 @@ public final class PipelineInputs {
   /** Builder; only the telemetry is required. */
   public static final class Builder {
     private final IngestSources telemetry;
-    private DataStream<String> externalAlertJson;
-    private DataStream<String> feedbackJson;
+    private DataStream<JsonMessage> externalAlertJson;
+    private DataStream<JsonMessage> feedbackJson;
     private List<SloDefinition> sloDefinitions = List.of();
 
     private Builder(IngestSources telemetry) {
@@ -59,13 +60,13 @@ public final class PipelineInputs {
     }
 
     /** External alert webhooks as text (Alertmanager v4, Grafana, Prometheus alert arrays). */
-    public Builder externalAlertJson(@Nullable DataStream<String> v) {
+    public Builder externalAlertJson(@Nullable DataStream<JsonMessage> v) {
       this.externalAlertJson = v;
       return this;
     }
 
     /** Incident feedback as text, one JSON object per element. */
-    public Builder feedbackJson(@Nullable DataStream<String> v) {
+    public Builder feedbackJson(@Nullable DataStream<JsonMessage> v) {
       this.feedbackJson = v;
       return this;
     }

@@ -1,5 +1,6 @@
 package io.signalfold.job;
 
+import io.signalfold.correlation.JsonMessage;
 import io.signalfold.ingest.IngestSources;
 import io.signalfold.ingest.KafkaTelemetrySources;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.util.Map;
 import javax.annotation.Nullable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -128,7 +129,7 @@ public final class SignalfoldJob {
   }
 
   @Nullable
-  private static DataStream<String> text(
+  private static DataStream<JsonMessage> text(
       StreamExecutionEnvironment env,
       KafkaTelemetrySources kafka,
       @Nullable String topic,
@@ -139,7 +140,7 @@ public final class SignalfoldJob {
     return env.fromSource(kafka.sourceFor(topic), WatermarkStrategy.noWatermarks(), "kafka-" + what)
         .uid("job-source-" + what)
         .name("Kafka source: " + what)
-        .flatMap(new MessageText(), Types.STRING)
+        .map(new MessageText(), TypeInformation.of(JsonMessage.class))
         .uid("job-text-" + what)
         .name("message text: " + what);
   }

@@ -97,10 +97,18 @@ class CorrelationStageITCase {
                     list(byType, ChangeEvent.class), new AvroTypeInfo<>(ChangeEvent.class)))
             .redPoints(
                 env.fromData(list(byType, RedPoint.class), new AvroTypeInfo<>(RedPoint.class)))
-            .externalAlertJson(env.fromData(List.of(alert, "{\"alerts\": [oops", alertResolved)))
+            .externalAlertJson(
+                env.fromData(
+                    List.of(
+                        JsonMessage.of(alert),
+                        JsonMessage.of("{\"alerts\": [oops", "alerts", 2, 41L),
+                        JsonMessage.of(null, "alerts", 2, 42L),
+                        JsonMessage.of(alertResolved))))
             .feedbackJson(
                 env.fromData(
-                    List.of("{\"candidate_id\":\"inc-nope\",\"note\":\"hello\",\"time\":0}")))
+                    List.of(
+                        JsonMessage.of(
+                            "{\"candidate_id\":\"inc-nope\",\"note\":\"hello\",\"time\":0}"))))
             .build();
     CorrelationConfig config =
         SyntheticIncidents.config().toBuilder().reassignTimestamps(true).build();
@@ -150,6 +158,20 @@ class CorrelationStageITCase {
     assertThat(deadLetters)
         .anyMatch(
             d -> d.getStage().equals("correlation.feedback") && d.getDetail().contains("inc-nope"));
+    // Messages from Kafka are dead-lettered with their position; a tombstone is not dropped.
+    assertThat(deadLetters)
+        .anyMatch(
+            d ->
+                d.getReason() == DeadLetterReason.MALFORMED_JSON
+                    && d.getSourceTopic().equals("alerts")
+                    && d.getSourcePartition() == 2
+                    && d.getSourceOffset() == 41L);
+    assertThat(deadLetters)
+        .anyMatch(
+            d ->
+                d.getReason() == DeadLetterReason.MISSING_FIELD
+                    && d.getSourceOffset() == 42L
+                    && d.getDetail().contains("tombstone"));
   }
 
   @SuppressWarnings("unchecked")

@@ -3,7 +3,9 @@ package io.signalfold.correlation.internal;
 import io.signalfold.correlation.AlertWebhookParser;
 import io.signalfold.correlation.FeedbackParser;
 import io.signalfold.correlation.InputParseException;
+import io.signalfold.correlation.JsonMessage;
 import io.signalfold.schema.DeadLetter;
+import io.signalfold.schema.DeadLetterReason;
 import io.signalfold.schema.ExternalAlert;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import org.apache.flink.util.Collector;
  * Parses JSON messages of the external-alerts or feedback topic into correlation inputs; anything
  * unusable becomes a dead letter with its reason (never an exception that fails the job).
  */
-public final class JsonInputParser extends ProcessFunction<String, CorrelationInput> {
+public final class JsonInputParser extends ProcessFunction<JsonMessage, CorrelationInput> {
 
   private static final long serialVersionUID = 1L;
   private static final int MAX_PAYLOAD = 64 * 1024;
@@ -35,9 +37,14 @@ public final class JsonInputParser extends ProcessFunction<String, CorrelationIn
   }
 
   @Override
-  public void processElement(String json, Context ctx, Collector<CorrelationInput> out) {
+  public void processElement(JsonMessage message, Context ctx, Collector<CorrelationInput> out) {
     long fallback = ctx.timestamp() == null ? 0L : ctx.timestamp();
+    String json = message.text;
     try {
+      if (json == null) {
+        throw new InputParseException(
+            DeadLetterReason.MISSING_FIELD, "the record has no value (a Kafka tombstone)");
+      }
       if (kind == Kind.EXTERNAL_ALERTS) {
         for (ExternalAlert a : AlertWebhookParser.parse(json, fallback)) {
           out.collect(CorrelationInput.of(a));
@@ -52,9 +59,9 @@ public final class JsonInputParser extends ProcessFunction<String, CorrelationIn
           CorrelationFunction.DEAD_LETTERS,
           DeadLetter.newBuilder()
               .setTimestampMs(fallback)
-              .setSourceTopic(topic)
-              .setSourcePartition(-1)
-              .setSourceOffset(-1L)
+              .setSourceTopic(message.topic != null ? message.topic : topic)
+              .setSourcePartition(message.partition)
+              .setSourceOffset(message.offset)
               .setStage(
                   kind == Kind.EXTERNAL_ALERTS
                       ? "correlation.external-alerts"

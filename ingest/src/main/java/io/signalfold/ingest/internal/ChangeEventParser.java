@@ -199,14 +199,19 @@ public final class ChangeEventParser {
   /** Epoch millis from a number, a numeric string or ISO-8601 text; null when unparseable. */
   static Long instant(JsonNode n) {
     if (n.isIntegralNumber()) {
-      return n.longValue();
+      // a number beyond a long (say epoch nanoseconds with a typo) is not a time, not an overflow
+      return n.canConvertToLong() ? n.longValue() : null;
     }
     if (!n.isTextual()) {
       return null;
     }
     String t = n.textValue().trim();
     if (t.matches("\\d{1,19}")) {
-      return Long.parseLong(t);
+      try {
+        return Long.parseLong(t);
+      } catch (NumberFormatException e) {
+        return null; // 19 digits beyond Long.MAX_VALUE
+      }
     }
     try {
       return OffsetDateTime.parse(t).toInstant().toEpochMilli();

@@ -192,6 +192,14 @@ public abstract class DecodeFunction<T> extends ProcessFunction<RawTelemetry, T>
             skipped.computeIfAbsent(what, w -> group.counter("skipped_" + w)).inc();
           }
         };
+    if (raw.getValue().length == 0) {
+      // A tombstone (null value) or an empty message: nothing to decode, but not silently gone.
+      sink.reject(
+          DeadLetterReason.MISSING_FIELD,
+          "the record has no value (a Kafka tombstone or an empty message)",
+          raw.getValue());
+      return;
+    }
     try {
       decode(raw, encoding, sink);
     } catch (Exception | StackOverflowError e) {

@@ -645,7 +645,7 @@ public final class MetricDecoder {
     }
     if (dp.getScale() < -10 || dp.getScale() > 20) {
       sink.reject(
-          DeadLetterReason.OTHER,
+          DeadLetterReason.OUT_OF_RANGE,
           ctx.where(i) + ".scale " + dp.getScale() + " is outside -10..20",
           dp.toByteArray());
       return Long.MIN_VALUE;

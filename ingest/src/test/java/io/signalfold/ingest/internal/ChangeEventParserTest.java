@@ -131,6 +131,15 @@ class ChangeEventParserTest {
         .singleElement()
         .extracting(CollectingSink.Rejection::reason)
         .isEqualTo(DeadLetterReason.MALFORMED_JSON);
+    // 19 digits beyond a long, as a string and as a number: not a time, and not an exception
+    assertThat(parse("{\"kind\":\"deploy\",\"time\":\"9999999999999999999\"}").rejections)
+        .singleElement()
+        .extracting(CollectingSink.Rejection::reason)
+        .isEqualTo(DeadLetterReason.MALFORMED_JSON);
+    assertThat(parse("{\"kind\":\"deploy\",\"time\":99999999999999999999}").rejections)
+        .singleElement()
+        .extracting(CollectingSink.Rejection::reason)
+        .isEqualTo(DeadLetterReason.MALFORMED_JSON);
     assertThat(parse("{\"kind\":\"deploy\",").rejections)
         .singleElement()
         .extracting(CollectingSink.Rejection::reason)

@@ -327,4 +327,35 @@ class MetricDecoderTest {
     assertThat(sink.items.get(1).point.getAttributes()).containsOnlyKeys("customer.id");
     assertThat(sink.items.get(2).point.getAttributes()).containsOnlyKeys("http.route");
   }
+
+  @Test
+  void anExponentialHistogramScaleOutsideTheSpecIsOutOfRangeNotOther() {
+    ExportMetricsServiceRequest req =
+        metrics(
+            resource("gateway", "gateway-0", null),
+            Metric.newBuilder()
+                .setName("rpc.duration")
+                .setExponentialHistogram(
+                    ExponentialHistogram.newBuilder()
+                        .setAggregationTemporality(
+                            io.opentelemetry.proto.metrics.v1.AggregationTemporality
+                                .AGGREGATION_TEMPORALITY_DELTA)
+                        .addDataPoints(
+                            ExponentialHistogramDataPoint.newBuilder()
+                                .setTimeUnixNano(OtlpFixtures.nanos(T0_MS))
+                                .setStartTimeUnixNano(OtlpFixtures.nanos(T0_MS - 10_000))
+                                .setScale(99)
+                                .setCount(1)
+                                .setZeroCount(1)))
+                .build());
+    CollectingSink<DecodedMetric> sink = decode(req.toByteArray(), TelemetryEncoding.OTLP_PROTO);
+    assertThat(sink.items).isEmpty();
+    assertThat(sink.rejections)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo(DeadLetterReason.OUT_OF_RANGE);
+              assertThat(r.detail()).contains("scale 99 is outside -10..20");
+            });
+  }
 }

@@ -21,8 +21,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** Admission of spans against their own partition's event time, in the decode operator. */
-class LateAdmissionTest {
+/** The decode operator: admission against the partition's event time, tombstones. */
+class DecodeFunctionTest {
 
   private static final IngestConfig CONFIG = IngestConfig.defaults(); // 30 s, delay 5 s, 0 late
   private static final long MINUTE = 60_000L;
@@ -118,5 +118,23 @@ class LateAdmissionTest {
       assertThat(rule.closed(t, progress)).as("t=%d", t - T0_MS).isEqualTo(maxTs <= watermark);
     }
     assertThat(rule.closed(T0_MS, Long.MIN_VALUE)).as("first item of a partition").isFalse();
+  }
+
+  @Test
+  void aTombstoneIsDeadLetteredWithItsPositionNotDropped() throws Exception {
+    var h = harness(null);
+    h.processElement(
+        new StreamRecord<>(RawTelemetry.create("otlp_spans", 3, 17, T0_MS, null, null)));
+    assertThat(h.extractOutputValues()).isEmpty();
+    assertThat(h.getSideOutput(DecodeFunction.DEAD_LETTERS))
+        .singleElement()
+        .satisfies(
+            r -> {
+              DeadLetter d = r.getValue();
+              assertThat(d.getReason()).isEqualTo(DeadLetterReason.MISSING_FIELD);
+              assertThat(d.getSourcePartition()).isEqualTo(3);
+              assertThat(d.getSourceOffset()).isEqualTo(17L);
+              assertThat(d.getDetail()).contains("tombstone");
+            });
   }
 }
