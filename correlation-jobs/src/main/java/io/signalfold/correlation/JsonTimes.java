@@ -18,6 +18,9 @@ final class JsonTimes {
       return null;
     }
     if (node.isNumber()) {
+      if (!node.canConvertToLong()) {
+        throw notATime(field, node.asText(), null);
+      }
       return node.asLong();
     }
     String text = node.asText().trim();
@@ -25,7 +28,11 @@ final class JsonTimes {
       return null;
     }
     if (text.chars().allMatch(Character::isDigit)) {
-      return Long.parseLong(text);
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw notATime(field, text, e); // more digits than a long holds
+      }
     }
     try {
       Instant i = OffsetDateTime.parse(text).toInstant();
@@ -33,11 +40,16 @@ final class JsonTimes {
         return null; // zero time: "not set"
       }
       return i.toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw new InputParseException(
-          io.signalfold.schema.DeadLetterReason.MALFORMED_JSON,
-          "field '" + field + "' is not an RFC 3339 time or epoch millis: " + text,
-          e);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw notATime(field, text, e); // unparseable, or a year beyond epoch milliseconds
     }
+  }
+
+  private static InputParseException notATime(String field, String text, @Nullable Exception e) {
+    String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    String detail = "field '" + field + "' is not an RFC 3339 time or epoch millis: " + shown;
+    return e == null
+        ? new InputParseException(io.signalfold.schema.DeadLetterReason.MALFORMED_JSON, detail)
+        : new InputParseException(io.signalfold.schema.DeadLetterReason.MALFORMED_JSON, detail, e);
   }
 }
