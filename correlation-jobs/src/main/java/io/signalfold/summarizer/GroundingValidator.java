@@ -39,7 +39,10 @@ import java.util.regex.Pattern;
  *       a URL, a secret, or a phrase typical of followed injections or of dismissing the incident
  *       ("ignore previous", "false alarm", "no action needed", "rm -rf", "disable alerting");
  *   <li>blames an entity that no hypothesis names ("the root cause is bot-service" when bot-service
- *       is only a symptom).
+ *       is only a symptom);
+ *   <li>takes another stance than the ranked facts ({@link StanceCheck}): blames a lower-ranked
+ *       hypothesis without hedging, exonerates a hypothesis the facts do not rule out, or argues
+ *       against the top mitigation.
  * </ul>
  *
  * Quoted text that is verbatim in the facts is data and is not checked word by word. When the top
@@ -87,7 +90,15 @@ public final class GroundingValidator {
               + "truncate table|\\bsudo\\b|\\bcurl\\b|\\bwget\\b|\\bchmod\\b|powershell|"
               + "disable (?:the )?(?:alert|alerts|alerting|monitor|monitoring|paging|pager|slo)|"
               + "delete (?:the |all )?(?:database|table|data|cluster|bucket|volume|namespace|logs)|"
-              + "exfiltrat|base64|api[ _-]?key|credential|\\bpassword|\\btoken\\b|secret");
+              + "exfiltrat|base64|api[ _-]?key|credential|\\bpassword|\\btoken\\b|secret|"
+              // dismissal in other words
+              + "no (?:further )?(?:action|attention|investigation|follow-up|escalation)|"
+              + "negligible|\\bbenign\\b|\\bharmless\\b|expected behaviou?r|"
+              + "nothing (?:serious|wrong|unusual|to see)|"
+              + "not (?:a|an) (?:real )?(?:problem|issue|concern|outage|emergency)|"
+              + "(?:can|may|should) (?:safely )?be (?:closed|dismissed|silenced|muted|snoozed)|"
+              + "no (?:real|actual|customer|user) impact|(?:close|dismiss|silence|mute) (?:this|the) "
+              + "(?:alert|incident|page|candidate)");
   private static final Pattern NAMING_AFTER =
       Pattern.compile(
           "(?i)\\b(?:service|services|host|hosts|instance|instances|pod|pods|node|nodes|table|database|db|"
@@ -280,9 +291,10 @@ public final class GroundingValidator {
       return Verdict.reject("too-long: " + sentences.size() + " sentences");
     }
     Vocabulary vocab = vocabulary(facts);
+    StanceCheck stance = new StanceCheck(facts);
     StringBuilder all = new StringBuilder();
     for (SummarySentence s : sentences) {
-      Verdict v = validateSentence(facts, vocab, s);
+      Verdict v = validateSentence(facts, vocab, stance, s);
       if (!v.grounded()) {
         return v;
       }
@@ -297,7 +309,8 @@ public final class GroundingValidator {
     return Verdict.OK;
   }
 
-  private Verdict validateSentence(IncidentFacts facts, Vocabulary vocab, SummarySentence s) {
+  private Verdict validateSentence(
+      IncidentFacts facts, Vocabulary vocab, StanceCheck stance, SummarySentence s) {
     String text = s.getText();
     if (text == null || text.isBlank()) {
       return Verdict.reject("empty: blank sentence");
@@ -405,8 +418,14 @@ public final class GroundingValidator {
       if (named != null && !vocab.causeNames.contains(named)) {
         return Verdict.reject("unsupported-cause: blames " + named + ", which no hypothesis names");
       }
+      if (named != null) {
+        Verdict order = stance.blame(lowerFree, named);
+        if (!order.grounded()) {
+          return order;
+        }
+      }
     }
-    return Verdict.OK;
+    return stance.check(lowerFree);
   }
 
   private static Verdict checkNaming(String free, Vocabulary vocab) {
