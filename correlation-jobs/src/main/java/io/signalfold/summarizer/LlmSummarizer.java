@@ -62,6 +62,14 @@ public final class LlmSummarizer {
   /** Rough tokens per character of English and JSON (OpenAI's rule of thumb: 4 chars a token). */
   private static final int CHARS_PER_TOKEN = 4;
 
+  /** Estimated tokens of one attempt for these facts: the prompt plus the longest answer. */
+  int attemptTokens(IncidentFacts facts) {
+    String prompt = SummaryPrompt.user(facts.version(), FactsJson.writeForPrompt(facts));
+    return (SummaryPrompt.SYSTEM.length() + prompt.length()) / CHARS_PER_TOKEN
+        + 16
+        + config.maxCompletionTokens();
+  }
+
   private final LlmConfig config;
   private final GroundingValidator validator;
   private final HttpClient http;
@@ -127,7 +135,7 @@ public final class LlmSummarizer {
         return CompletableFuture.completedFuture(cached);
       }
     }
-    String prompt = SummaryPrompt.user(facts.version(), FactsJson.write(facts));
+    String prompt = SummaryPrompt.user(facts.version(), FactsJson.writeForPrompt(facts));
     int promptTokens = (SummaryPrompt.SYSTEM.length() + prompt.length()) / CHARS_PER_TOKEN + 16;
     int perAttempt = promptTokens + config.maxCompletionTokens();
     if (perAttempt > config.tokenBudgetPerCandidate()) {

@@ -3,6 +3,7 @@ package io.signalfold.summarizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.signalfold.schema.IncidentCandidate;
 import io.signalfold.sinks.Redactor;
 import io.signalfold.sinks.testing.Candidates;
 import io.signalfold.summarizer.FakeChatServer.Reply;
@@ -87,6 +88,39 @@ class LlmSummarizerTest {
     assertThat(user).contains(SummaryPrompt.BEGIN).contains(SummaryPrompt.END);
     assertThat(FakeChatServer.facts(server.requests().get(0)).get("candidateId").asText())
         .isEqualTo(Candidates.DEPLOY_ID);
+  }
+
+  @Test
+  void aCandidateGroupingHundredsOfSignalsStillFitsTheDefaultBudgetAndIsSent() throws Exception {
+    IncidentCandidate big = Candidates.badDeployOpen();
+    List<String> signals = new ArrayList<>(big.getSignalIds());
+    List<io.signalfold.schema.Evidence> evidence =
+        new ArrayList<>(big.getHypotheses().get(0).getEvidence());
+    List<io.signalfold.schema.TimelineEntry> timeline = new ArrayList<>(big.getTimeline());
+    for (int i = 0; i < 400; i++) {
+      signals.add("an-" + Integer.toHexString(0x10000 + i));
+    }
+    for (int i = 0; i < 60; i++) {
+      evidence.add(
+          io.signalfold.schema.Evidence.newBuilder(evidence.get(0)).setId("an-e" + i).build());
+      timeline.add(
+          io.signalfold.schema.TimelineEntry.newBuilder(timeline.get(1))
+              .setTimestampMs(timeline.get(1).getTimestampMs() + i * 1000L)
+              .build());
+    }
+    big.setSignalIds(signals);
+    big.getHypotheses().get(0).setEvidence(evidence);
+    big.setTimeline(timeline);
+    IncidentFacts facts = IncidentFacts.extract(big, Redactor.defaults());
+    LlmConfig defaults = config().build();
+    LlmSummarizer llm = summarizer(defaults);
+    // Listing every fact was about 10,400 tokens here (17 k on the demo's candidate): no request.
+    assertThat(llm.attemptTokens(facts))
+        .as("one attempt within half the default budget")
+        .isLessThanOrEqualTo(defaults.tokenBudgetPerCandidate() / 2);
+    LlmSummarizer.Outcome o = await(llm.summarize(facts));
+    assertThat(server.requests()).hasSize(1);
+    assertThat(o.fallbackReason()).isNull();
   }
 
   @Test
