@@ -1,5 +1,6 @@
 package io.signalfold.ingest;
 
+import io.signalfold.ingest.internal.BearerTokens;
 import io.signalfold.ingest.internal.InFlightBudget;
 import io.signalfold.ingest.internal.OtlpExport;
 import io.signalfold.ingest.internal.OtlpExport.Reply;
@@ -39,7 +40,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * that does not parse; 415 for another content type or encoding; 413 above the body limit; 429 with
  * Retry-After when the requests in flight already hold the memory budget; 408 when the body does
  * not arrive within the request time; 503 with Retry-After when Kafka does not acknowledge in time;
- * 404/405 for other paths and methods.
+ * 404/405 for other paths and methods; 401 with {@code WWW-Authenticate} without a known bearer
+ * token (unless built with {@code allowUnauthenticated()}).
  *
  * <p>Served by Jetty: a bounded thread pool, an idle time-out per connection and a total time per
  * request, so slow or stalled clients cannot hold every thread; no state besides counters.
@@ -206,6 +208,9 @@ public final class OtlpHttpReceiver implements AutoCloseable {
         rejected.incrementAndGet();
       }
       response.setStatus(reply.status());
+      if (reply.status() == 401) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"signalfold\"");
+      }
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
       if (reply.retryAfter()) {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
@@ -215,6 +220,11 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     }
 
     private Reply route(Request request) {
+      if (config.tokens != null
+          && !config.tokens.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+        return Reply.of(
+            401, "text/plain", utf8("missing or unknown bearer token (Authorization: Bearer ...)"));
+      }
       Signal signal =
           switch (Request.getPathInContext(request)) {
             case "/v1/metrics" -> Signal.METRICS;
@@ -260,6 +270,8 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(10);
     private Duration maxRequestTime = Duration.ofSeconds(30);
     private long maxInFlightBytes = -1;
+    @Nullable private BearerTokens tokens;
+    private boolean unauthenticated;
 
     private Builder(
         @Nullable String bootstrapServers, @Nullable Producer<byte[], byte[]> producer) {
@@ -374,7 +386,34 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       return maxInFlightBytes;
     }
 
+    /** Requests must carry one of these tokens ({@code Authorization: Bearer <token>}). */
+    public Builder bearerTokens(BearerTokens v) {
+      this.tokens = v;
+      return this;
+    }
+
+    /** Accept requests without a token: only for a receiver bound to a trusted, local network. */
+    public Builder allowUnauthenticated() {
+      this.unauthenticated = true;
+      return this;
+    }
+
+    /**
+     * Fails unless exactly one of {@link #bearerTokens} and {@link #allowUnauthenticated} is set.
+     */
     public OtlpHttpReceiver build() {
+      if (tokens == null && !unauthenticated) {
+        throw new IllegalStateException(
+            "the receiver needs bearer tokens (bearerTokens(...)), or allowUnauthenticated() to"
+                + " accept anyone who can reach "
+                + host
+                + ":"
+                + port);
+      }
+      if (tokens != null && unauthenticated) {
+        throw new IllegalStateException(
+            "bearer tokens and allowUnauthenticated() exclude each other");
+      }
       return new OtlpHttpReceiver(this);
     }
   }

@@ -35,7 +35,11 @@ class OtlpHttpReceiverKafkaErrorsTest {
 
   private static HttpResponse<String> postTraces(RuntimeException kafkaError) throws Exception {
     try (OtlpHttpReceiver r =
-        OtlpHttpReceiver.builder(failingWith(kafkaError)).port(0).build().start()) {
+        OtlpHttpReceiver.builder(failingWith(kafkaError))
+            .port(0)
+            .allowUnauthenticated()
+            .build()
+            .start()) {
       byte[] body =
           OtlpFixtures.traces(
                   OtlpFixtures.resourceSpans(

@@ -102,6 +102,7 @@ class OtlpHttpReceiverLimitsTest {
     try (OtlpHttpReceiver r =
         OtlpHttpReceiver.builder(producer())
             .port(0)
+            .allowUnauthenticated()
             .threads(4)
             .idleTimeout(Duration.ofSeconds(2))
             .maxRequestTime(Duration.ofSeconds(3))
@@ -147,6 +148,7 @@ class OtlpHttpReceiverLimitsTest {
     try (OtlpHttpReceiver r =
         OtlpHttpReceiver.builder(producer())
             .port(0)
+            .allowUnauthenticated()
             .idleTimeout(Duration.ofSeconds(1))
             .build()
             .start()) {
@@ -168,6 +170,7 @@ class OtlpHttpReceiverLimitsTest {
     try (OtlpHttpReceiver r =
         OtlpHttpReceiver.builder(producer())
             .port(0)
+            .allowUnauthenticated()
             .maxBodyBytes(maxBody)
             .maxInFlightBytes((long) maxBody * OtlpHttpReceiver.JSON_WEIGHT)
             .build()
@@ -201,6 +204,7 @@ class OtlpHttpReceiverLimitsTest {
     assertThatThrownBy(
             () ->
                 OtlpHttpReceiver.builder(producer())
+                    .allowUnauthenticated()
                     .maxBodyBytes(1024)
                     .maxInFlightBytes(1024)
                     .build())

@@ -1,6 +1,7 @@
 package io.signalfold.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -27,6 +28,7 @@ import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.signalfold.ingest.internal.BearerTokens;
 import io.signalfold.ingest.internal.DecodedMetric;
 import io.signalfold.ingest.internal.LogDecoder;
 import io.signalfold.ingest.internal.LogEvent;
@@ -76,6 +78,9 @@ class OtlpSdkReceiverITCase {
                       .put("cloud.availability_zone", "az-2")
                       .build()));
 
+  /** The receivers require this token; the SDK exporters send it as a header. */
+  static final String TOKEN = "sdk-itcase-token-0123456789";
+
   private static OtlpHttpReceiver protoReceiver;
   private static OtlpHttpReceiver jsonReceiver;
 
@@ -88,6 +93,7 @@ class OtlpSdkReceiverITCase {
             .metricsTopic("p_metrics")
             .logsTopic("p_logs")
             .tracesTopic("p_spans")
+            .bearerTokens(BearerTokens.of(List.of(TOKEN)))
             .build()
             .start();
     jsonReceiver =
@@ -97,6 +103,7 @@ class OtlpSdkReceiverITCase {
             .logsTopic("j_logs")
             .tracesTopic("j_spans")
             .defaultEncoding(TelemetryEncoding.OTLP_JSON)
+            .bearerTokens(BearerTokens.of(List.of(TOKEN)))
             .build()
             .start();
   }
@@ -121,13 +128,19 @@ class OtlpSdkReceiverITCase {
 
   private static void emitTelemetry(String endpoint, boolean json) throws Exception {
     OtlpHttpSpanExporterBuilder spans =
-        OtlpHttpSpanExporter.builder().setEndpoint(endpoint + "/v1/traces").setCompression("gzip");
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint(endpoint + "/v1/traces")
+            .setCompression("gzip")
+            .addHeader("Authorization", "Bearer " + TOKEN);
     OtlpHttpMetricExporterBuilder metrics =
-        OtlpHttpMetricExporter.builder().setEndpoint(endpoint + "/v1/metrics");
+        OtlpHttpMetricExporter.builder()
+            .setEndpoint(endpoint + "/v1/metrics")
+            .addHeader("Authorization", "Bearer " + TOKEN);
     OtlpHttpLogRecordExporterBuilder logs =
         OtlpHttpLogRecordExporter.builder()
             .setEndpoint(endpoint + "/v1/logs")
-            .setCompression("gzip");
+            .setCompression("gzip")
+            .addHeader("Authorization", "Bearer " + TOKEN);
     if (json) {
       exportAsJson(spans);
       exportAsJson(metrics);
@@ -310,6 +323,7 @@ class OtlpSdkReceiverITCase {
         HttpRequest.newBuilder(URI.create(protoReceiver.endpoint() + path))
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", contentType)
+            .header("Authorization", "Bearer " + TOKEN)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (encoding != null) {
       b.header("Content-Encoding", encoding);
@@ -367,9 +381,36 @@ class OtlpSdkReceiverITCase {
     HttpResponse<byte[]> get =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(protoReceiver.endpoint() + "/v1/metrics"))
+                .header("Authorization", "Bearer " + TOKEN)
                 .GET()
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(get.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void withoutAKnownBearerTokenIs401AndNothingIsWritten() throws Exception {
+    long accepted = protoReceiver.acceptedRequests();
+    for (String auth : new String[] {null, "Bearer wrong-token-0123456789", "Basic dXNlcjpwdw=="}) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(protoReceiver.endpoint() + "/v1/traces"))
+              .header("Content-Type", "application/x-protobuf")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0]));
+      if (auth != null) {
+        b.header("Authorization", auth);
+      }
+      HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).as(String.valueOf(auth)).isEqualTo(401);
+      assertThat(r.headers().firstValue("WWW-Authenticate"))
+          .hasValue("Bearer realm=\"signalfold\"");
+    }
+    assertThat(protoReceiver.acceptedRequests()).isEqualTo(accepted);
+  }
+
+  @Test
+  void aReceiverWithoutTokensMustSayItAcceptsAnyone() {
+    assertThatThrownBy(() -> OtlpHttpReceiver.builder(KAFKA.bootstrapServers()).port(0).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("allowUnauthenticated()");
   }
 }
