@@ -22,7 +22,9 @@ import javax.annotation.Nullable;
  * inheriting the older incident's errors never splits it, unless the change's service shows the
  * change's own signature within the join window after it ({@link #showsOwnSignature}): what a
  * caller inherits from its callees does not start with its own change and does not pick the host
- * the change touched. Merges (not rollouts), rollbacks and planned activity never separate.
+ * the change touched. Merges (not rollouts), rollbacks and planned activity never separate, and a
+ * rollout counts from its first sighting ({@link Rollouts}): instances reaching a version whose
+ * rollout began before the older candidate do not separate.
  */
 public final class ChangeSeparation {
 
@@ -48,7 +50,11 @@ public final class ChangeSeparation {
     CandidateAnalysis before = null;
     CandidateAnalysis together = null;
     List<SignalState> om = null;
-    for (ChangeEvent ch : changes) {
+    // One rollout seen several times (announced, then each instance reporting the new version) is
+    // one change from its first sighting: an instance that reaches the version after the older
+    // candidate began continues that rollout, it is not a new change.
+    for (Rollouts.Rollout rollout : Rollouts.merge(changes)) {
+      ChangeEvent ch = rollout.change();
       ChangeKind k = ch.getKind();
       long t = ch.getTimestampMs();
       if (k == ChangeKind.MERGE

@@ -92,4 +92,41 @@ class ChangeSeparationTest {
         .as("siblings failing alike: inherited")
         .isFalse();
   }
+
+  private static ChangeEvent deploy(
+      String id, String version, String instance, long at, boolean derived) {
+    return ChangeEvent.newBuilder()
+        .setId(id)
+        .setKind(ChangeKind.DEPLOY)
+        .setService("settings")
+        .setVersion(version)
+        .setInstance(instance)
+        .setDerived(derived)
+        .setTimestampMs(at)
+        .build();
+  }
+
+  /** Whether a new group on settings at T + 2 min separates from an active candidate begun at T. */
+  private static boolean separates(List<ChangeEvent> changes) {
+    RankingFixture f = new RankingFixture();
+    CandidateState older = new CandidateState();
+    older.id = "older";
+    older.onsetMs = T;
+    older.lastActivityMs = T + 5 * MIN;
+    SignalState fresh = f.signal("settings", SignalCategory.ERRORS, T + 2 * MIN);
+    return ChangeSeparation.separates(
+        f.config, f.topology(), changes, older, List::of, List::of, List.of(fresh), T + 2 * MIN);
+  }
+
+  @Test
+  void anInstanceReachingAVersionWhoseRolloutBeganBeforeTheOlderCandidateDoesNotSeparate() {
+    ChangeEvent announced = deploy("chg-1", "3.13.6", null, T - MIN, false);
+    ChangeEvent lateInstance = deploy("derived-1", "3.13.6", "settings-2", T + MIN, true);
+    assertThat(separates(List.of(announced, lateInstance)))
+        .as("the same rollout, still under way")
+        .isFalse();
+    assertThat(separates(List.of(announced, deploy("chg-2", "3.13.7", null, T + MIN, false))))
+        .as("a new version after the older candidate began is a new change")
+        .isTrue();
+  }
 }

@@ -51,6 +51,10 @@ final class RankingFixture {
     impact = new ImpactIndex(config, state);
   }
 
+  Topology topology() {
+    return topology;
+  }
+
   /** {@code caller} calls service {@code callee} from two hours before the onset onwards. */
   RankingFixture calls(String caller, String callee) {
     return edge(caller, callee, DependencyKind.SERVICE);

@@ -115,7 +115,19 @@ public final class BenchCommand implements Callable<Integer> {
       if (dryRun) {
         continue;
       }
-      List<IncidentCandidate> candidates = play(world);
+      ScenarioRun.Result run = play(world);
+      List<IncidentCandidate> candidates = run.candidates();
+      // What the run processed: a world that yields nothing shows why (no input, all
+      // dead-lettered).
+      log.printf(
+          "  pipeline %.1f s for %,d input records; anomalies %,d, dead letters %,d%s%n",
+          run.pipelineSeconds(),
+          run.inputRecords(),
+          run.outputCounts().getOrDefault("anomalies", 0L),
+          run.outputCounts().getOrDefault("dead-letters", 0L),
+          run.outputCounts().getOrDefault("anomalies", 0L) == 0
+              ? " (WARNING: no anomaly at all; the world's score is not meaningful)"
+              : "");
       ScenarioScore score = ScenarioReport.score(world.scenario(), candidates);
       ScenarioReport.print(log, world.scenario(), CandidateScorer.histories(candidates), score);
       tally.add(world, score);
@@ -135,7 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<IncidentCandidate> play(World world) throws Exception {
+  private ScenarioRun.Result play(World world) throws Exception {
     ScenarioRun.Options opts =
         ScenarioRun.Options.defaults()
             .withStateBackend(stateBackend)
@@ -143,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
             .withOverrides(jobSettings.settings());
     PrintStream progress = verbose ? System.out : new PrintStream(OutputStream.nullOutputStream());
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      return ScenarioRun.run(broker, world.scenario(), opts, progress, c -> {}).candidates();
+      return ScenarioRun.run(broker, world.scenario(), opts, progress, c -> {});
     }
   }
 
