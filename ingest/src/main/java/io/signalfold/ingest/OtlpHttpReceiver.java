@@ -8,6 +8,7 @@ import io.signalfold.ingest.internal.OtlpExport.Signal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -25,9 +26,12 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -122,7 +126,11 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     Server s = new Server(pool);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
-    ServerConnector connector = new ServerConnector(s, 1, 1, new HttpConnectionFactory(http));
+    ServerConnector connector =
+        config.keyStore == null
+            ? new ServerConnector(s, 1, 1, new HttpConnectionFactory(http))
+            : new ServerConnector(
+                s, 1, 1, new SslConnectionFactory(tls(), "http/1.1"), httpsFactory(http));
     connector.setHost(config.host);
     connector.setPort(config.port);
     connector.setIdleTimeout(config.idleTimeout.toMillis());
@@ -143,6 +151,25 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     return this;
   }
 
+  /** TLS from the configured key store; client certificates required when a trust store is set. */
+  private SslContextFactory.Server tls() {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStorePath(config.keyStore.toString());
+    ssl.setKeyStorePassword(config.keyStorePassword);
+    if (config.clientTrustStore != null) {
+      ssl.setTrustStorePath(config.clientTrustStore.toString());
+      ssl.setTrustStorePassword(config.clientTrustStorePassword);
+      ssl.setNeedClientAuth(true);
+    }
+    return ssl;
+  }
+
+  private static HttpConnectionFactory httpsFactory(HttpConfiguration http) {
+    HttpConfiguration https = new HttpConfiguration(http);
+    https.addCustomizer(new SecureRequestCustomizer());
+    return new HttpConnectionFactory(https);
+  }
+
   /** The bound port (useful with port 0). */
   public int port() {
     Server s = server;
@@ -154,7 +181,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   /** Base URL, e.g. {@code http://localhost:4318}. */
   public String endpoint() {
-    return "http://" + config.host + ":" + port();
+    return (config.keyStore == null ? "http://" : "https://") + config.host + ":" + port();
   }
 
   /** Requests written to Kafka. */
@@ -271,6 +298,10 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     private Duration maxRequestTime = Duration.ofSeconds(30);
     private long maxInFlightBytes = -1;
     @Nullable private BearerTokens tokens;
+    @Nullable private Path keyStore;
+    @Nullable private String keyStorePassword;
+    @Nullable private Path clientTrustStore;
+    @Nullable private String clientTrustStorePassword;
     private boolean unauthenticated;
 
     private Builder(
@@ -392,6 +423,23 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       return this;
     }
 
+    /** Serve HTTPS with the certificate and key in this PKCS12 or JKS key store. */
+    public Builder tls(Path keyStore, String password) {
+      this.keyStore = keyStore;
+      this.keyStorePassword = password;
+      return this;
+    }
+
+    /**
+     * Require a client certificate signed by a certificate in this trust store (mutual TLS; only
+     * with {@link #tls}).
+     */
+    public Builder clientCertificates(Path trustStore, String password) {
+      this.clientTrustStore = trustStore;
+      this.clientTrustStorePassword = password;
+      return this;
+    }
+
     /** Accept requests without a token: only for a receiver bound to a trusted, local network. */
     public Builder allowUnauthenticated() {
       this.unauthenticated = true;
@@ -409,6 +457,9 @@ public final class OtlpHttpReceiver implements AutoCloseable {
                 + host
                 + ":"
                 + port);
+      }
+      if (clientTrustStore != null && keyStore == null) {
+        throw new IllegalStateException("clientCertificates(...) needs tls(...)");
       }
       if (tokens != null && unauthenticated) {
         throw new IllegalStateException(
