@@ -536,14 +536,14 @@ public final class OpenSloLoader {
                 + "': expected a whole number and a unit s, m, h, d, w, M, Q or Y (e.g. 30d, 1M)");
         return null;
       }
-      long count = Long.parseLong(m.group(1));
+      long count = m.group(1).length() > 6 ? Long.MAX_VALUE : Long.parseLong(m.group(1));
       String unit = m.group(2);
       if (count <= 0 || count > 10_000) {
         problem(w.get("duration"), path + ".duration", "must be between 1 and 10000 units");
         return null;
       }
       String rolling = w.get("isRolling") == null ? "true" : w.get("isRolling").text();
-      if (!rolling.equals("true") && !rolling.equals("false")) {
+      if (rolling == null || !rolling.equals("true") && !rolling.equals("false")) {
         problem(w.get("isRolling"), path + ".isRolling", "expected true or false");
         return null;
       }
@@ -795,7 +795,15 @@ public final class OpenSloLoader {
         if (!a.isMap()) {
           problem(a, path + ".attributes", "expected a mapping of attribute to value");
         } else {
-          a.entries().forEach((k, v) -> attrs.put(k, v.text()));
+          a.entries()
+              .forEach(
+                  (k, v) -> {
+                    if (v == null || v.text() == null) {
+                      problem(a, path + ".attributes." + k, "expected a text value");
+                    } else {
+                      attrs.put(k, v.text());
+                    }
+                  });
         }
       }
       Double le = spec.get("le") == null ? null : number(spec, "le", path + ".le", false);
@@ -920,8 +928,8 @@ public final class OpenSloLoader {
           continue;
         }
         YamlNode meta = c.get("metadata");
-        String name =
-            meta != null && meta.get("name") != null ? meta.get("name").text() : "condition-" + i;
+        String given = meta != null && meta.get("name") != null ? meta.get("name").text() : null;
+        String name = given != null && !given.isBlank() ? given : "condition-" + i;
         YamlNode cspec = w.map(c, "spec", cpath + ".spec", true);
         BurnRateRule r = cspec == null ? null : w.condition(cspec, cpath + ".spec.", name);
         if (r != null) {
