@@ -164,6 +164,8 @@ public final class CorrelationEngine {
   /** Change events, valid within one {@link #advanceTo} call (null: not loaded yet). */
   @Nullable private List<ChangeEvent> changeCache;
 
+  @Nullable private List<ChangeEvent> rolloutCache;
+
   public CorrelationEngine(CorrelationConfig config, CorrelationState state) {
     this.config = config;
     this.state = state;
@@ -372,6 +374,7 @@ public final class CorrelationEngine {
   public void advanceTo(long t, Context ctx) {
     graphCache.clear();
     changeCache = null;
+    rolloutCache = null;
     EngineMeta meta0 = state.meta().get();
     if (meta0 == null) {
       return;
@@ -455,6 +458,7 @@ public final class CorrelationEngine {
     }
     state.changes().put(c.getId(), c);
     changeCache = null;
+    rolloutCache = null;
     // Live candidates re-rank with the change at their next (rate-limited) update.
     for (String id : state.candidates().sortedKeys()) {
       CandidateState cand = state.candidates().get(id);
@@ -515,6 +519,14 @@ public final class CorrelationEngine {
       changeCache = assembler.allChanges();
     }
     return changeCache;
+  }
+
+  /** {@link #changes()} with each rollout's sightings merged, as change separation reads them. */
+  private List<ChangeEvent> rollouts() {
+    if (rolloutCache == null) {
+      rolloutCache = ChangeSeparation.rollouts(changes());
+    }
+    return rolloutCache;
   }
 
   /**
@@ -845,7 +857,14 @@ public final class CorrelationEngine {
   /** See {@link ChangeSeparation}; the older candidate's members are read only when needed. */
   private boolean separatedByChange(CandidateState older, List<SignalState> signals, long onset) {
     return ChangeSeparation.separates(
-        config, topology, changes(), older, () -> members(older), this::allSignals, signals, onset);
+        config,
+        topology,
+        rollouts(),
+        older,
+        () -> members(older),
+        this::allSignals,
+        signals,
+        onset);
   }
 
   private List<SignalState> allSignals() {

@@ -62,14 +62,6 @@ public final class LlmSummarizer {
   /** Rough tokens per character of English and JSON (OpenAI's rule of thumb: 4 chars a token). */
   private static final int CHARS_PER_TOKEN = 4;
 
-  /** Estimated tokens of one attempt for these facts: the prompt plus the longest answer. */
-  int attemptTokens(IncidentFacts facts) {
-    String prompt = SummaryPrompt.user(facts.version(), FactsJson.writeForPrompt(facts));
-    return (SummaryPrompt.SYSTEM.length() + prompt.length()) / CHARS_PER_TOKEN
-        + 16
-        + config.maxCompletionTokens();
-  }
-
   private final LlmConfig config;
   private final GroundingValidator validator;
   private final HttpClient http;
@@ -126,6 +118,20 @@ public final class LlmSummarizer {
     return inFlight.get();
   }
 
+  private static String prompt(IncidentFacts facts) {
+    return SummaryPrompt.user(facts.version(), FactsJson.writeForPrompt(facts));
+  }
+
+  /** Estimated tokens of the system message and {@code prompt}. */
+  private static int promptTokens(String prompt) {
+    return (SummaryPrompt.SYSTEM.length() + prompt.length()) / CHARS_PER_TOKEN + 16;
+  }
+
+  /** Estimated tokens of one attempt for these facts: the prompt plus the longest answer. */
+  int attemptTokens(IncidentFacts facts) {
+    return promptTokens(prompt(facts)) + config.maxCompletionTokens();
+  }
+
   /** Requests a summary; the future always completes normally. */
   public CompletableFuture<Outcome> summarize(IncidentFacts facts) {
     String key = facts.candidateId() + "#" + facts.version();
@@ -135,8 +141,8 @@ public final class LlmSummarizer {
         return CompletableFuture.completedFuture(cached);
       }
     }
-    String prompt = SummaryPrompt.user(facts.version(), FactsJson.writeForPrompt(facts));
-    int promptTokens = (SummaryPrompt.SYSTEM.length() + prompt.length()) / CHARS_PER_TOKEN + 16;
+    String prompt = prompt(facts);
+    int promptTokens = promptTokens(prompt);
     int perAttempt = promptTokens + config.maxCompletionTokens();
     if (perAttempt > config.tokenBudgetPerCandidate()) {
       return done(

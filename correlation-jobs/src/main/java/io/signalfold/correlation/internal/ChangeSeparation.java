@@ -31,6 +31,20 @@ public final class ChangeSeparation {
   private ChangeSeparation() {}
 
   /**
+   * The changes as {@link #separates} judges them: one rollout seen several times (announced, then
+   * each instance reporting the new version) is one change from its first sighting. Compute it once
+   * per set of changes, not per call.
+   */
+  public static List<ChangeEvent> rollouts(List<ChangeEvent> changes) {
+    List<ChangeEvent> out = new ArrayList<>();
+    for (Rollouts.Rollout r : Rollouts.merge(changes)) {
+      out.add(r.change());
+    }
+    return out;
+  }
+
+  /**
+   * @param rollouts the known changes merged by {@link #rollouts}
    * @param olderMembers the older candidate's signals, asked for at most once and only when a
    *     change falls in the window (they come from keyed state)
    * @param known every signal the engine holds, asked for at most once and only when a change's
@@ -39,7 +53,7 @@ public final class ChangeSeparation {
   public static boolean separates(
       CorrelationConfig config,
       Topology topology,
-      List<ChangeEvent> changes,
+      List<ChangeEvent> rollouts,
       CandidateState older,
       Supplier<List<SignalState>> olderMembers,
       Supplier<List<SignalState>> known,
@@ -50,11 +64,9 @@ public final class ChangeSeparation {
     CandidateAnalysis before = null;
     CandidateAnalysis together = null;
     List<SignalState> om = null;
-    // One rollout seen several times (announced, then each instance reporting the new version) is
-    // one change from its first sighting: an instance that reaches the version after the older
-    // candidate began continues that rollout, it is not a new change.
-    for (Rollouts.Rollout rollout : Rollouts.merge(changes)) {
-      ChangeEvent ch = rollout.change();
+    // An instance that reaches a version after the older candidate began continues that version's
+    // rollout (merged from its first sighting), it is not a new change.
+    for (ChangeEvent ch : rollouts) {
       ChangeKind k = ch.getKind();
       long t = ch.getTimestampMs();
       if (k == ChangeKind.MERGE

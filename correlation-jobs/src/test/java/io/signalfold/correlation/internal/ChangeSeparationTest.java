@@ -115,7 +115,14 @@ class ChangeSeparationTest {
     older.lastActivityMs = T + 5 * MIN;
     SignalState fresh = f.signal("settings", SignalCategory.ERRORS, T + 2 * MIN);
     return ChangeSeparation.separates(
-        f.config, f.topology(), changes, older, List::of, List::of, List.of(fresh), T + 2 * MIN);
+        f.config,
+        f.topology(),
+        ChangeSeparation.rollouts(changes),
+        older,
+        List::of,
+        List::of,
+        List.of(fresh),
+        T + 2 * MIN);
   }
 
   @Test
